@@ -1,0 +1,440 @@
+//! The command table and dispatch (server.c's processCommand and call()).
+//!
+//! Threads: main thread only -- commands are the only code that touches the
+//! keyspace, and they run one at a time, so the data set needs no locks.
+//!
+//! Each family lives in its own file (Redis's t_string.c, t_list.c, ...) and
+//! exports `COMMANDS: &[Command]`; [`CommandTable::new`] gathers them into an
+//! open-addressed, case-insensitive lookup table built once at start-up.
+//! Container commands (CONFIG, CLIENT, OBJECT...) carry their subcommands;
+//! each subcommand has its own arity, flags and INFO commandstats entry
+//! (`cmdstat_config|get`), as in Redis 7.
+
+pub mod connection;
+pub mod keys;
+pub mod multi;
+pub mod server_cmds;
+pub mod string;
+
+use crate::ds::hash::hash_bytes_nocase;
+use crate::net::client::{Args, Client, flags as cf};
+use crate::net::reply::Reply;
+use crate::server::Server;
+use crate::stats::CmdStats;
+
+pub type CmdFn = fn(&mut Server, &mut Client, &Args);
+
+/// Command flags (Redis's CMD_*). The names are what COMMAND INFO reports.
+pub mod flags {
+    pub const WRITE: u32 = 1 << 0;
+    pub const READONLY: u32 = 1 << 1;
+    pub const DENYOOM: u32 = 1 << 2;
+    pub const ADMIN: u32 = 1 << 3;
+    pub const PUBSUB: u32 = 1 << 4;
+    pub const NOSCRIPT: u32 = 1 << 5;
+    pub const BLOCKING: u32 = 1 << 6;
+    pub const LOADING: u32 = 1 << 7;
+    pub const STALE: u32 = 1 << 8;
+    pub const SKIP_MONITOR: u32 = 1 << 9;
+    pub const SKIP_SLOWLOG: u32 = 1 << 10;
+    pub const FAST: u32 = 1 << 11;
+    pub const NO_AUTH: u32 = 1 << 12;
+    pub const MAY_REPLICATE: u32 = 1 << 13;
+    pub const NO_MULTI: u32 = 1 << 14;
+    pub const MOVABLE_KEYS: u32 = 1 << 15;
+    pub const ALLOW_BUSY: u32 = 1 << 16;
+    pub const PROTECTED: u32 = 1 << 17;
+    pub const NO_MANDATORY_KEYS: u32 = 1 << 18;
+
+    pub const NAMES: &[(u32, &str)] = &[
+        (WRITE, "write"),
+        (READONLY, "readonly"),
+        (DENYOOM, "denyoom"),
+        (ADMIN, "admin"),
+        (PUBSUB, "pubsub"),
+        (NOSCRIPT, "noscript"),
+        (BLOCKING, "blocking"),
+        (LOADING, "loading"),
+        (STALE, "stale"),
+        (SKIP_MONITOR, "skip_monitor"),
+        (SKIP_SLOWLOG, "skip_slowlog"),
+        (FAST, "fast"),
+        (NO_AUTH, "no_auth"),
+        (MAY_REPLICATE, "may_replicate"),
+        (NO_MULTI, "no_multi"),
+        (MOVABLE_KEYS, "movablekeys"),
+        (ALLOW_BUSY, "allow_busy"),
+        (NO_MANDATORY_KEYS, "no_mandatory_keys"),
+    ];
+}
+
+pub struct Command {
+    /// Lower-case name (for a subcommand: the part after `|`).
+    pub name: &'static str,
+    pub func: CmdFn,
+    /// Redis arity: N exact, -N at least N (counting the name).
+    pub arity: i32,
+    pub flags: u32,
+    pub first_key: i32,
+    pub last_key: i32,
+    pub step: i32,
+    /// COMMAND DOCS group (string, list, generic, server, connection...).
+    pub group: &'static str,
+    pub summary: &'static str,
+    pub since: &'static str,
+    pub subcommands: &'static [Command],
+}
+
+/// `cmd!(name, func, arity, flags, first, last, step, group, summary, since)`
+#[macro_export]
+macro_rules! cmd {
+    ($name:expr, $f:expr, $arity:expr, $flags:expr, $fk:expr, $lk:expr, $st:expr, $group:expr, $summary:expr, $since:expr) => {
+        $crate::cmd::Command {
+            name: $name,
+            func: $f,
+            arity: $arity,
+            flags: $flags,
+            first_key: $fk,
+            last_key: $lk,
+            step: $st,
+            group: $group,
+            summary: $summary,
+            since: $since,
+            subcommands: &[],
+        }
+    };
+    ($name:expr, $f:expr, $arity:expr, $flags:expr, $fk:expr, $lk:expr, $st:expr, $group:expr, $summary:expr, $since:expr, subs: $subs:expr) => {
+        $crate::cmd::Command {
+            name: $name,
+            func: $f,
+            arity: $arity,
+            flags: $flags,
+            first_key: $fk,
+            last_key: $lk,
+            step: $st,
+            group: $group,
+            summary: $summary,
+            since: $since,
+            subcommands: $subs,
+        }
+    };
+}
+
+/// A container command's own handler when called without a known
+/// subcommand is never reached: dispatch answers first.
+pub fn container(_: &mut Server, c: &mut Client, _: &Args) {
+    c.add_error("ERR unknown subcommand");
+}
+
+fn families() -> Vec<&'static [Command]> {
+    vec![
+        string::COMMANDS,
+        keys::COMMANDS,
+        server_cmds::COMMANDS,
+        connection::COMMANDS,
+        multi::COMMANDS,
+    ]
+}
+
+/// One entry of the flat table: a command or a subcommand.
+pub struct Entry {
+    pub cmd: &'static Command,
+    pub parent: Option<u32>,
+    /// `get`, or `config|get`.
+    pub fullname: String,
+    /// Flat ids of the subcommands (for containers).
+    pub subs: Vec<u32>,
+}
+
+pub struct CommandTable {
+    pub entries: Vec<Entry>,
+    pub stats: Vec<CmdStats>,
+    slots: Vec<u32>,
+    mask: usize,
+}
+
+const EMPTY: u32 = u32::MAX;
+
+impl Default for CommandTable {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl CommandTable {
+    pub fn new() -> CommandTable {
+        let mut entries: Vec<Entry> = Vec::new();
+        for fam in families() {
+            for cmd in fam {
+                let id = entries.len() as u32;
+                entries.push(Entry {
+                    cmd,
+                    parent: None,
+                    fullname: cmd.name.to_string(),
+                    subs: Vec::new(),
+                });
+                for sub in cmd.subcommands {
+                    let sid = entries.len() as u32;
+                    entries.push(Entry {
+                        cmd: sub,
+                        parent: Some(id),
+                        fullname: format!("{}|{}", cmd.name, sub.name),
+                        subs: Vec::new(),
+                    });
+                    entries[id as usize].subs.push(sid);
+                }
+            }
+        }
+        let top: Vec<u32> = (0..entries.len() as u32)
+            .filter(|&i| entries[i as usize].parent.is_none())
+            .collect();
+        let size = (top.len() * 4).next_power_of_two();
+        let mut slots = vec![EMPTY; size];
+        let mask = size - 1;
+        for id in top {
+            let name = entries[id as usize].cmd.name.as_bytes();
+            let mut i = hash_bytes_nocase(name) as usize & mask;
+            while slots[i] != EMPTY {
+                assert_ne!(
+                    entries[slots[i] as usize].cmd.name, entries[id as usize].cmd.name,
+                    "command registered twice"
+                );
+                i = (i + 1) & mask;
+            }
+            slots[i] = id;
+        }
+        let n = entries.len();
+        CommandTable {
+            entries,
+            stats: vec![CmdStats::default(); n],
+            slots,
+            mask,
+        }
+    }
+
+    /// Case-insensitive lookup of a top-level command.
+    #[inline]
+    pub fn lookup(&self, name: &[u8]) -> Option<u32> {
+        if name.len() > 64 {
+            return None;
+        }
+        let mut i = hash_bytes_nocase(name) as usize & self.mask;
+        loop {
+            let id = self.slots[i];
+            if id == EMPTY {
+                return None;
+            }
+            if self.entries[id as usize]
+                .cmd
+                .name
+                .as_bytes()
+                .eq_ignore_ascii_case(name)
+            {
+                return Some(id);
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
+    pub fn lookup_sub(&self, parent: u32, name: &[u8]) -> Option<u32> {
+        self.entries[parent as usize]
+            .subs
+            .iter()
+            .copied()
+            .find(|&s| {
+                self.entries[s as usize]
+                    .cmd
+                    .name
+                    .as_bytes()
+                    .eq_ignore_ascii_case(name)
+            })
+    }
+
+    /// Resolves `args` to a flat id (lookupCommand with subcommands).
+    pub fn resolve(&self, args: &Args) -> Option<u32> {
+        let id = self.lookup(&args[0])?;
+        if !self.entries[id as usize].subs.is_empty() && args.len() >= 2 {
+            return self.lookup_sub(id, &args[1]).or(Some(id));
+        }
+        Some(id)
+    }
+
+    /// Looks up "name" or "name|sub" (COMMAND INFO, COMMAND DOCS).
+    pub fn lookup_fullname(&self, name: &[u8]) -> Option<u32> {
+        match name.iter().position(|&b| b == b'|') {
+            Some(p) => {
+                let id = self.lookup(&name[..p])?;
+                self.lookup_sub(id, &name[p + 1..])
+            }
+            None => self.lookup(name),
+        }
+    }
+}
+
+/// The printable argument summary of Redis's unknown-command error.
+fn args_preview(args: &Args) -> String {
+    let mut s = String::new();
+    for i in 1..args.len() {
+        if s.len() >= 128 {
+            break;
+        }
+        let room = 128 - s.len();
+        let a = String::from_utf8_lossy(&args[i]);
+        let a: String = a.chars().take(room).collect();
+        s.push('\'');
+        s.push_str(&a);
+        s.push_str("' ");
+    }
+    s
+}
+
+fn truncate128(b: &[u8]) -> String {
+    String::from_utf8_lossy(&b[..b.len().min(128)]).into_owned()
+}
+
+impl Server {
+    /// processCommand for the command parsed into `c.argv`.
+    pub fn process_command(&mut self, c: &mut Client) {
+        let qb = std::mem::take(&mut c.querybuf);
+        let argv = std::mem::take(&mut c.argv);
+        let owned = std::mem::take(&mut c.owned_args);
+        {
+            let args = Args {
+                qb: &qb,
+                argv: &argv,
+                owned: &owned,
+            };
+            self.process_args(c, &args);
+        }
+        // The command never replaces these while it runs (it cannot see
+        // them), so restoring is a plain move back.
+        c.querybuf = qb;
+        c.argv = argv;
+        c.owned_args = owned;
+    }
+
+    /// Rejects a command before it runs: error reply, and a MULTI in
+    /// progress is marked to fail at EXEC (flagTransaction).
+    fn reject(&mut self, c: &mut Client, msg: &str) {
+        if c.has(cf::MULTI) {
+            c.flags |= cf::DIRTY_EXEC;
+        }
+        c.add_error(msg);
+        self.account_errors(c);
+    }
+
+    pub fn process_args(&mut self, c: &mut Client, args: &Args) {
+        let Some(id) = self.commands.resolve(args) else {
+            let msg = format!(
+                "ERR unknown command '{}', with args beginning with: {}",
+                truncate128(&args[0]),
+                args_preview(args)
+            );
+            self.reject(c, &msg);
+            return;
+        };
+        let e = &self.commands.entries[id as usize];
+        let cmd = e.cmd;
+        if !e.subs.is_empty() {
+            // A container called without a known subcommand.
+            let msg = if args.len() < 2 {
+                format!("ERR wrong number of arguments for '{}' command", e.fullname)
+            } else {
+                format!(
+                    "ERR unknown subcommand '{}'. Try {} HELP.",
+                    truncate128(&args[1]),
+                    e.fullname.to_uppercase()
+                )
+            };
+            self.commands.stats[id as usize].rejected_calls += 1;
+            self.reject(c, &msg);
+            return;
+        }
+        let argc = args.len() as i32;
+        if (cmd.arity > 0 && cmd.arity != argc) || argc < -cmd.arity {
+            let msg = format!(
+                "ERR wrong number of arguments for '{}' command",
+                self.commands.entries[id as usize].fullname
+            );
+            self.commands.stats[id as usize].rejected_calls += 1;
+            self.reject(c, &msg);
+            return;
+        }
+        if !c.authenticated && cmd.flags & flags::NO_AUTH == 0 {
+            self.commands.stats[id as usize].rejected_calls += 1;
+            self.reject(c, "NOAUTH Authentication required.");
+            return;
+        }
+        if cmd.flags & flags::PROTECTED != 0 && !self.protected_command_allowed(c, cmd) {
+            let msg = format!(
+                "ERR {} command not allowed. If the enable-{}-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.",
+                cmd.name.to_uppercase(),
+                cmd.name
+            );
+            self.commands.stats[id as usize].rejected_calls += 1;
+            self.reject(c, &msg);
+            return;
+        }
+        if c.has(cf::MULTI) && !multi::is_transaction_control(cmd.name) {
+            multi::queue_command(self, c, id, args);
+            return;
+        }
+        self.call(c, id, args);
+    }
+
+    fn protected_command_allowed(&self, c: &Client, cmd: &Command) -> bool {
+        let local = match &c.peer {
+            ferrodis_ffi::net::Peer::Unix => true,
+            ferrodis_ffi::net::Peer::Tcp(a) => a.ip().is_loopback(),
+        };
+        match cmd.name {
+            "debug" => self.cfg.enable_debug_command.allows(local),
+            "module" => self.cfg.enable_module_command.allows(local),
+            _ => true,
+        }
+    }
+
+    /// call(): run the command and account for it.
+    pub fn call(&mut self, c: &mut Client, id: u32, args: &Args) {
+        let cmd = self.commands.entries[id as usize].cmd;
+        self.current_client = (c.raw_fd(), c.id);
+        let start = std::time::Instant::now();
+        c.flags |= cf::EXECUTING;
+        (cmd.func)(self, c, args);
+        c.flags &= !cf::EXECUTING;
+        let us = start.elapsed().as_micros() as u64;
+        let st = &mut self.commands.stats[id as usize];
+        st.calls += 1;
+        st.usec += us;
+        if c.errors > 0 {
+            st.failed_calls += 1;
+        }
+        self.stats.numcommands += 1;
+        c.commands_processed += 1;
+        c.last_cmd = cmd.name;
+        self.account_errors(c);
+        if self.current_dirty_cas {
+            self.current_dirty_cas = false;
+            c.flags |= cf::DIRTY_CAS;
+        }
+        // CLIENT REPLY SKIP covers exactly the next command.
+        if c.has(cf::REPLY_SKIP) {
+            c.flags &= !cf::REPLY_SKIP;
+        } else if c.has(cf::REPLY_SKIP_NEXT) {
+            c.flags &= !cf::REPLY_SKIP_NEXT;
+            c.flags |= cf::REPLY_SKIP;
+        }
+        if c.reply_bytes > 0 {
+            self.check_output_limits(c);
+        }
+    }
+
+    fn account_errors(&mut self, c: &mut Client) {
+        if c.errors > 0 {
+            self.stats.total_error_replies += c.errors as u64;
+            let code = String::from_utf8_lossy(&c.err_code).into_owned();
+            *self.stats.errors_by_code.entry(code).or_insert(0) += c.errors as u64;
+            c.errors = 0;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! `ferrodis-server [/path/to/ferrodis.conf] [--directive value ...]`,
+//! started like redis-server.
+
+use std::path::PathBuf;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn usage() -> ! {
+    eprintln!(
+        "Usage: ./ferrodis-server [/path/to/ferrodis.conf] [options] [-]\n       ./ferrodis-server - (read config from stdin)\n       ./ferrodis-server -v or --version\n       ./ferrodis-server -h or --help\n\nExamples:\n       ./ferrodis-server (run the server with default conf)\n       ./ferrodis-server /etc/ferrodis/6379.conf\n       ./ferrodis-server --port 7777\n       ./ferrodis-server /etc/myferrodis.conf --loglevel verbose\n       ./ferrodis-server --save \"\" --appendonly no"
+    );
+    std::process::exit(1);
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(first) = args.first() {
+        match first.as_str() {
+            "-v" | "--version" => {
+                println!(
+                    "ferrodis server v={} sha={}:{} malloc=mimalloc bits=64 build={}",
+                    ferrodis::config::REDIS_VERSION,
+                    env!("FERRODIS_GIT_SHA1"),
+                    env!("FERRODIS_GIT_DIRTY"),
+                    env!("FERRODIS_BUILD_ID")
+                );
+                return;
+            }
+            "-h" | "--help" => usage(),
+            _ => {}
+        }
+    }
+    let (conf, rest) = match args.first() {
+        Some(a) if !a.starts_with("--") => (Some(PathBuf::from(a)), &args[1..]),
+        _ => (None, &args[..]),
+    };
+    let cfg = match ferrodis::config::load(conf.as_deref(), rest) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
+    };
+    let conf_abs = conf.map(|p| std::fs::canonicalize(&p).unwrap_or(p));
+    std::process::exit(ferrodis::server::run_server(cfg, conf_abs));
+}

@@ -1,0 +1,239 @@
+//! The request parser: networking.c's processInlineBuffer and
+//! processMultibulkBuffer, with Redis's exact protocol errors.
+//!
+//! Runs on the main thread, or on an I/O thread that has been lent the
+//! client; it touches only the client. It parses at most one command per
+//! call and never executes it.
+//!
+//! Positions: `qb_pos` is where the current command starts; `parse_pos` is
+//! where parsing resumes. A partial command keeps its argument ranges across
+//! reads; [`compact`] moves the unread tail to the front of the buffer and
+//! shifts those ranges with it.
+
+use crate::ds::sds::{Sds, split_args, string2ll};
+use crate::net::client::{Arg, Client, ReqType};
+
+/// PROTO_INLINE_MAX_SIZE: an inline request or a count line longer than this
+/// without a newline is an error.
+pub const INLINE_MAX: usize = 64 * 1024;
+/// PROTO_MBULK_BIG_ARG: bulks at least this big get a buffer of their own.
+pub const MBULK_BIG_ARG: i64 = 32 * 1024;
+/// Before AUTH, at most this many arguments and this many bytes per bulk
+/// (CVE-2021-32675).
+pub const UNAUTH_MAX_ARGS: i64 = 10;
+pub const UNAUTH_MAX_BULK: i64 = 16 * 1024;
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Parse {
+    /// `argv` holds a whole command (possibly empty: skip it).
+    Complete,
+    /// More bytes are needed.
+    Incomplete,
+    /// `proto_error` is set; reply with it and close after the reply.
+    Error,
+}
+
+pub struct Limits {
+    pub max_bulk: i64,
+    pub auth_required: bool,
+}
+
+fn fail(c: &mut Client, msg: &'static str) -> Parse {
+    c.proto_error = Some(msg);
+    Parse::Error
+}
+
+/// Parses one command starting at `c.parse_pos`.
+pub fn parse(c: &mut Client, lim: &Limits) -> Parse {
+    if c.reqtype == ReqType::Unknown {
+        if c.parse_pos >= c.querybuf.len() {
+            return Parse::Incomplete;
+        }
+        c.reqtype = if c.querybuf[c.parse_pos] == b'*' {
+            ReqType::Multibulk
+        } else {
+            ReqType::Inline
+        };
+    }
+    match c.reqtype {
+        ReqType::Multibulk => parse_multibulk(c, lim),
+        _ => parse_inline(c),
+    }
+}
+
+fn parse_inline(c: &mut Client) -> Parse {
+    let start = c.parse_pos;
+    let data = &c.querybuf[start..];
+    let Some(nl) = memchr::memchr(b'\n', data) else {
+        if data.len() > INLINE_MAX {
+            return fail(c, "Protocol error: too big inline request");
+        }
+        return Parse::Incomplete;
+    };
+    let mut line = &data[..nl];
+    if line.last() == Some(&b'\r') {
+        line = &line[..line.len() - 1];
+    }
+    let Some(args) = split_args(line) else {
+        return fail(c, "Protocol error: unbalanced quotes in request");
+    };
+    c.parse_pos = start + nl + 1;
+    c.argv.clear();
+    c.owned_args.clear();
+    for a in args {
+        c.argv_len_sum += a.len();
+        c.argv.push(Arg::Owned(c.owned_args.len() as u32));
+        c.owned_args.push(a);
+    }
+    Parse::Complete
+}
+
+/// Finds "\r" from `from`; returns the index of '\r' if "\r\n" fits.
+#[inline]
+fn line_end(buf: &[u8], from: usize) -> Option<usize> {
+    let cr = from + memchr::memchr(b'\r', &buf[from..])?;
+    if cr + 1 < buf.len() { Some(cr) } else { None }
+}
+
+fn parse_multibulk(c: &mut Client, lim: &Limits) -> Parse {
+    if c.multibulklen == 0 {
+        let pos = c.parse_pos;
+        let Some(cr) = line_end(&c.querybuf, pos) else {
+            if c.querybuf.len() - pos > INLINE_MAX {
+                return fail(c, "Protocol error: too big mbulk count string");
+            }
+            return Parse::Incomplete;
+        };
+        let n = string2ll(&c.querybuf[pos + 1..cr]);
+        let n = match n {
+            Some(n) if n <= i32::MAX as i64 => n,
+            _ => return fail(c, "Protocol error: invalid multibulk length"),
+        };
+        if n > UNAUTH_MAX_ARGS && lim.auth_required {
+            return fail(c, "Protocol error: unauthenticated multibulk length");
+        }
+        c.parse_pos = cr + 2;
+        if n <= 0 {
+            // "*0\r\n" or "*-1\r\n": an empty command, skipped.
+            return Parse::Complete;
+        }
+        c.multibulklen = n;
+        c.argv.clear();
+        c.owned_args.clear();
+        // Trust the count only so far: a huge count must not pre-allocate.
+        c.argv.reserve(n.min(1024) as usize);
+    }
+
+    while c.multibulklen > 0 {
+        if c.bulklen == -1 {
+            let pos = c.parse_pos;
+            let Some(cr) = line_end(&c.querybuf, pos) else {
+                if c.querybuf.len() - pos > INLINE_MAX {
+                    return fail(c, "Protocol error: too big bulk count string");
+                }
+                return Parse::Incomplete;
+            };
+            if c.querybuf[pos] != b'$' {
+                c.proto_error = None;
+                let got = c.querybuf[pos];
+                // The only dynamic protocol error: keep a small table of
+                // static strings per printable byte so no allocation is
+                // needed to carry it.
+                return fail(c, expected_dollar(got));
+            }
+            let n = match string2ll(&c.querybuf[pos + 1..cr]) {
+                Some(n) if n >= 0 && n <= lim.max_bulk => n,
+                _ => return fail(c, "Protocol error: invalid bulk length"),
+            };
+            if n > UNAUTH_MAX_BULK && lim.auth_required {
+                return fail(c, "Protocol error: unauthenticated bulk length");
+            }
+            c.parse_pos = cr + 2;
+            c.bulklen = n;
+            if n >= MBULK_BIG_ARG && c.querybuf.len() - c.parse_pos < (n + 2) as usize {
+                // Big argument: make the query buffer hold exactly this bulk
+                // from offset 0, so it can be moved out whole when complete.
+                // Earlier arguments of this command are copied out first
+                // (they are small), since compaction moves their bytes.
+                own_ranges(c);
+                let consumed = c.parse_pos;
+                c.querybuf.consume_front(consumed);
+                c.parse_pos = 0;
+                c.qb_pos = 0;
+                let want = (n + 2) as usize;
+                if c.querybuf.len() < want {
+                    c.querybuf.make_room_for_non_greedy(want - c.querybuf.len());
+                }
+            }
+        }
+        let n = c.bulklen as usize;
+        let pos = c.parse_pos;
+        if c.querybuf.len() - pos < n + 2 {
+            return Parse::Incomplete;
+        }
+        if pos == 0 && c.bulklen >= MBULK_BIG_ARG && c.querybuf.len() == n + 2 {
+            // Steal the buffer: it is exactly this argument plus CRLF.
+            let mut v = std::mem::replace(&mut c.querybuf, Sds::new()).into_vec();
+            v.truncate(n);
+            c.argv.push(Arg::Owned(c.owned_args.len() as u32));
+            c.owned_args.push(v);
+            c.parse_pos = 0;
+            c.qb_pos = 0;
+        } else {
+            c.argv.push(Arg::Range(pos as u32, n as u32));
+            c.parse_pos = pos + n + 2;
+        }
+        c.argv_len_sum += n;
+        c.bulklen = -1;
+        c.multibulklen -= 1;
+    }
+    Parse::Complete
+}
+
+/// Turns range arguments into owned copies (before the buffer is compacted
+/// under them).
+fn own_ranges(c: &mut Client) {
+    for a in c.argv.iter_mut() {
+        if let Arg::Range(s, l) = *a {
+            let v = c.querybuf[s as usize..(s + l) as usize].to_vec();
+            *a = Arg::Owned(c.owned_args.len() as u32);
+            c.owned_args.push(v);
+        }
+    }
+}
+
+/// Drops the consumed prefix `[0, qb_pos)` of the query buffer, shifting the
+/// ranges of a partially parsed command.
+pub fn compact(c: &mut Client) {
+    let k = c.qb_pos;
+    if k == 0 {
+        return;
+    }
+    if k >= c.querybuf.len() {
+        c.querybuf.clear();
+    } else {
+        c.querybuf.consume_front(k);
+    }
+    c.parse_pos -= k;
+    c.qb_pos = 0;
+    for a in c.argv.iter_mut() {
+        if let Arg::Range(s, _) = a {
+            *s -= k as u32;
+        }
+    }
+}
+
+/// "Protocol error: expected '$', got 'x'" for every byte, built once.
+fn expected_dollar(got: u8) -> &'static str {
+    use std::sync::OnceLock;
+    static TABLE: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let t = TABLE.get_or_init(|| {
+        (0u16..256)
+            .map(|b| {
+                let s = format!("Protocol error: expected '$', got '{}'", b as u8 as char);
+                &*Box::leak(s.into_boxed_str())
+            })
+            .collect()
+    });
+    t[got as usize]
+}
