@@ -21,4 +21,5 @@ pub mod log;
 pub mod net;
 pub mod server;
 pub mod stats;
+pub mod types;
 pub mod util;

@@ -14,3 +14,13 @@ pub fn free_value(_srv: &mut Server, v: Value, _lazy: bool) {
 pub fn free_client_buffers(_srv: &mut Server, c: Box<Client>) {
     drop(c);
 }
+
+/// INFO memory's lazy-free fields.
+pub fn info_memory(srv: &Server, out: &mut String) {
+    use std::fmt::Write;
+    let _ = write!(
+        out,
+        "lazyfree_pending_objects:0\r\nlazyfreed_objects:{}\r\n",
+        srv.stats.lazyfreed_objects
+    );
+}

@@ -11,10 +11,16 @@
 //! (`cmdstat_config|get`), as in Redis 7.
 
 pub mod connection;
+pub mod flush;
+pub mod hash;
 pub mod keys;
+pub mod list;
 pub mod multi;
 pub mod server_cmds;
+pub mod set;
+pub mod sort;
 pub mod string;
+pub mod zset;
 
 use crate::ds::hash::hash_bytes_nocase;
 use crate::net::client::{Args, Client, flags as cf};
@@ -133,6 +139,12 @@ fn families() -> Vec<&'static [Command]> {
         server_cmds::COMMANDS,
         connection::COMMANDS,
         multi::COMMANDS,
+        flush::COMMANDS,
+        list::COMMANDS,
+        hash::COMMANDS,
+        set::COMMANDS,
+        zset::COMMANDS,
+        sort::COMMANDS,
     ]
 }
 

@@ -119,6 +119,10 @@ impl Str {
 
 pub enum Value {
     Str(Str),
+    List(Box<crate::types::list::List>),
+    Hash(Box<crate::types::hash::Hash>),
+    Set(Box<crate::types::set::Set>),
+    ZSet(Box<crate::types::zset::ZSet>),
 }
 
 impl Value {
@@ -126,6 +130,10 @@ impl Value {
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::Str(_) => "string",
+            Value::List(_) => "list",
+            Value::Hash(_) => "hash",
+            Value::Set(_) => "set",
+            Value::ZSet(_) => "zset",
         }
     }
 
@@ -133,6 +141,10 @@ impl Value {
     pub fn encoding(&self) -> &'static str {
         match self {
             Value::Str(s) => s.encoding(),
+            Value::List(l) => l.encoding(),
+            Value::Hash(h) => h.encoding(),
+            Value::Set(x) => x.encoding(),
+            Value::ZSet(z) => z.encoding(),
         }
     }
 
@@ -141,6 +153,10 @@ impl Value {
     pub fn free_effort(&self) -> usize {
         match self {
             Value::Str(_) => 1,
+            Value::List(l) => l.free_effort(),
+            Value::Hash(h) => h.free_effort(),
+            Value::Set(x) => x.free_effort(),
+            Value::ZSet(z) => z.free_effort(),
         }
     }
 
@@ -148,6 +164,10 @@ impl Value {
     pub fn mem_usage(&self) -> usize {
         match self {
             Value::Str(s) => 16 + s.heap_size(),
+            Value::List(l) => 16 + l.mem_usage(),
+            Value::Hash(h) => 16 + h.mem_usage(),
+            Value::Set(x) => 16 + x.mem_usage(),
+            Value::ZSet(z) => 16 + z.mem_usage(),
         }
     }
 }

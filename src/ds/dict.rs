@@ -1525,10 +1525,17 @@ mod tests {
         // hash seeds: 0.3x..2.3x the mean, median ~1x.
         hits.sort_unstable();
         let mean = draws as f64 / n as f64;
-        let (min, median, max) = (hits[0] as f64, hits[hits.len() / 2] as f64, hits[hits.len() - 1] as f64);
+        let (min, median, max) = (
+            hits[0] as f64,
+            hits[hits.len() / 2] as f64,
+            hits[hits.len() - 1] as f64,
+        );
         assert!(min > mean / 6.0, "min {min} mean {mean}");
         assert!(max < 4.0 * mean, "max {max} mean {mean}");
-        assert!((0.85 * mean..1.15 * mean).contains(&median), "median {median} mean {mean}");
+        assert!(
+            (0.85 * mean..1.15 * mean).contains(&median),
+            "median {median} mean {mean}"
+        );
 
         // Sparse table (after deletes, before shrink) and mid-rehash still
         // produce only live entries, and all of them.

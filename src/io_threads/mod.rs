@@ -37,3 +37,25 @@ pub fn init(srv: &mut Server) {
         );
     }
 }
+
+/// INFO's I/O-thread fields (in the "stats" section).
+pub fn info_stats(srv: &Server, out: &mut String) {
+    use std::fmt::Write;
+    let _ = write!(
+        out,
+        "io_threads_active:0\r\nio_threaded_reads_processed:{}\r\nio_threaded_writes_processed:{}\r\n",
+        srv.stats.io_threaded_reads_processed, srv.stats.io_threaded_writes_processed
+    );
+}
+
+/// INFO's `threads` section body (placement of server threads).
+pub fn info_threads(_srv: &Server, out: &mut String) {
+    use std::fmt::Write;
+    let tid = ferrodis_ffi::thread::gettid();
+    let cpus = ferrodis_ffi::thread::get_affinity(0);
+    let _ = write!(
+        out,
+        "thread_0:name=ferrodis-server,tid={tid},cpus={}\r\n",
+        crate::util::cpulist_string(&cpus)
+    );
+}

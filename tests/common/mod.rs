@@ -39,7 +39,8 @@ impl Server {
     /// command is enabled (tests use DEBUG SLEEP, SET-ACTIVE-EXPIRE...).
     pub fn start_with(extra: &[&str]) -> Server {
         let port = free_port();
-        let dir = std::env::temp_dir().join(format!("ferrodis-test-{}-{}", std::process::id(), port));
+        let dir =
+            std::env::temp_dir().join(format!("ferrodis-test-{}-{}", std::process::id(), port));
         let _ = std::fs::create_dir_all(&dir);
         let mut args: Vec<String> = vec![
             "--port".into(),

@@ -1,0 +1,5 @@
+//! Set commands (t_set.c).
+
+use crate::cmd::Command;
+
+pub const COMMANDS: &[Command] = &[];

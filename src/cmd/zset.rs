@@ -1,0 +1,5 @@
+//! Sorted-set commands (t_zset.c).
+
+use crate::cmd::Command;
+
+pub const COMMANDS: &[Command] = &[];
