@@ -248,6 +248,7 @@ impl Server {
         self.databases_cron();
         crate::blocked::handle_timeouts(self);
         self.free_clients_in_close_queue();
+        crate::bio::lazyfree::cron(self);
         if self.shutdown_asap {
             self.prepare_for_shutdown();
             self.el.stop();

@@ -7,26 +7,29 @@
 //!   rehash is in progress (`is_rehashing()` is exactly "ht[1] has slots").
 //!   Each slot heads a singly linked chain of `Box<Entry { key, val, next }>`;
 //!   the dict owns every entry, and entries own their successors.
-//! - A table's slots are split into pages of at most 8192 slots (64 KiB)
+//! - A table's slots are split into pages of at most 2048 slots (16 KiB)
 //!   that are allocated on first write. Redis gets the same effect for free
 //!   from `calloc` (the kernel hands out zero pages lazily); safe Rust has no
-//!   zeroed allocation for `Option<Box<_>>`, and memsetting a 16M-slot table
-//!   up front would be a 50+ ms stall at the moment a big dict starts to
-//!   grow -- exactly what incremental rehashing is meant to avoid. For the
+//!   zeroed allocation for `Option<Box<_>>`, and writing a 16M-slot table
+//!   up front would stall one insert for tens of milliseconds when a big
+//!   dict starts to grow -- exactly what incremental rehashing avoids. For the
 //!   same reason the old table's pages are freed one by one as the rehash
-//!   index passes them. Small tables (< 8192 slots) are a single page.
+//!   index passes them. Small tables (< 2048 slots) are a single page.
 //! - Keys are byte strings (`DictKey`). Hash and equality are associated
 //!   functions of the key type, so a wrapper such as `NoCase` can make a
 //!   case-insensitive table (the command table) at no cost to other users.
 //!
 //! Per-entry memory overhead (everything except the `K` and `V` values
-//! themselves, which are stored inline in the entry):
+//! themselves, which are stored inline in the entry box):
 //!   8 bytes `next` pointer
-//! + the allocator's header/rounding for the entry box (glibc: 8 bytes plus
-//!   rounding to 16; e.g. `Box<[u8]>` key + 16-byte value = 40 -> 48 bytes)
 //! + 8 bytes per slot, i.e. 8..16 bytes per entry at the normal load factor
-//!   of 0.5..1 (up to 32 while a doubling rehash has both tables)
-//! = about 24..32 bytes, the same as Redis's `dictEntry` + bucket pointer.
+//!   of 1..0.5 (plus 16 bytes of page directory per 2048 slots)
+//! + the allocator's cost for the entry box: none for mimalloc (the server's
+//!   allocator; 8-byte size classes at these sizes), 8..23 bytes for glibc
+//! = 16..24 bytes with mimalloc. Redis 7.0 pays 8 (next) + 8..16 (bucket)
+//!   plus jemalloc rounding, i.e. the same. While a rehash runs both tables
+//!   exist, but their pages come and go with the rehash index, so the peak
+//!   is below Redis's (which callocs the whole new table at once).
 //!
 //! Rehash invariants (as in Redis)
 //! - Growth: before adding a key, if `used >= size` and resizing is allowed
@@ -49,6 +52,12 @@
 //! power-of-two size. While rehashing, a call visits the slot of the smaller
 //! table and every slot of the larger table that it expands to. Duplicates
 //! are possible when the table shrinks.
+//!
+//! Sampling: `sample_keys` is `dictGetSomeKeys` (a walk over neighbouring
+//! slots from a random index, jumping away from long empty runs), changed to
+//! never revisit an index, so its keys are distinct. `random_entry` is
+//! `dictGetFairRandomKey`: one of up to 15 entries from such a walk. Neither
+//! rehashes (both take `&self`), unlike Redis's.
 //!
 //! Not done: Redis 7.2+'s per-dict metadata, `dictScanDefrag`/defrag
 //! callbacks, the `dictType` callback table (Rust's ownership covers
@@ -168,9 +177,11 @@ const INITIAL_SIZE: usize = 1 << INITIAL_EXP;
 const FORCE_RESIZE_RATIO: usize = 5;
 /// `shrink_if_needed` acts below this fill percentage.
 const MIN_FILL_PERCENT: usize = 10;
-/// log2 of the slots per page; 8192 * 8 bytes stays under glibc's mmap
-/// threshold, so pages are recycled from the heap instead of page-faulted.
-const PAGE_BITS: u32 = 13;
+/// log2 of the slots per page. A page is allocated and zeroed inside some
+/// insert, so it should cost only a few microseconds (16 KiB: four OS pages
+/// to fault in); yet the page directory of a 16M-slot table (8192 entries,
+/// 128 KiB) should stay small enough to live in cache.
+const PAGE_BITS: u32 = 11;
 /// `random_entry` picks among this many neighbouring entries (Redis's
 /// GETFAIR_NUM_ENTRIES), which evens out the bias toward short chains.
 const FAIR_SAMPLE: usize = 15;
@@ -929,15 +940,17 @@ impl<K: DictKey, V> Dict<K, V> {
 
     /// Walks slots from a random position, emitting entries. Like Redis it
     /// walks both tables at each index, gives up after `10 * count` indexes
-    /// and jumps after a run of empty slots; unlike Redis, jumps only go
-    /// forward within one lap of the index space, so no slot is visited
-    /// twice and the entries emitted are distinct.
+    /// and jumps to a random index after a run of empty slots. Unlike Redis
+    /// it remembers the index ranges already walked (a handful: each jump
+    /// needs more than `max(5, count)` empty slots first) and steps over
+    /// them, so the entries emitted are distinct.
     fn sample_walk<'a>(
         &'a self,
         rng: &mut u64,
         count: usize,
         mut emit: impl FnMut(&'a Entry<K, V>),
     ) -> usize {
+        const MAX_RUNS: usize = 64;
         let count = count.min(self.len());
         if count == 0 {
             return 0;
@@ -947,22 +960,40 @@ impl<K: DictKey, V> Dict<K, V> {
         let s1 = self.ht[1].size();
         let lap = self.ht[0].size().max(s1);
         let lap_mask = lap - 1;
+        // Walked index ranges as (first, length), modulo lap; disjoint
+        // because a walked index is never walked again.
+        let mut runs = [(0usize, 0usize); MAX_RUNS];
+        let mut nruns = 0;
+        let mut new_run = true;
+        let mut walked = 0;
         let mut i = next_rand(rng) as usize & lap_mask;
-        // Indexes consumed (visited or jumped over) so far.
-        let mut consumed = 0;
         let mut steps = count.saturating_mul(10);
         let mut empty_run = 0;
         let mut stored = 0;
-        while steps > 0 && consumed < lap {
+        while steps > 0 && walked < lap {
             steps -= 1;
             if rehashing && i < self.rehash_idx && i >= s1 {
                 // Shrinking: below rehash_idx the old table is empty and
                 // the new one is out of range, so nothing lives here.
-                consumed += self.rehash_idx - i;
-                if consumed >= lap {
+                i = self.rehash_idx;
+                new_run = true;
+            }
+            // Some index is unwalked (walked < lap) and runs are disjoint,
+            // so this ends after at most nruns hops.
+            while let Some(&(first, len)) = runs[..nruns]
+                .iter()
+                .find(|r| i.wrapping_sub(r.0) & lap_mask < r.1)
+            {
+                i = (first + len) & lap_mask;
+                new_run = true;
+            }
+            if new_run {
+                if nruns == MAX_RUNS {
                     break;
                 }
-                i = self.rehash_idx;
+                runs[nruns] = (i, 0);
+                nruns += 1;
+                new_run = false;
             }
             for (j, t) in self.ht[..tables].iter().enumerate() {
                 if (j == 0 && rehashing && i < self.rehash_idx) || i >= t.size() {
@@ -982,16 +1013,15 @@ impl<K: DictKey, V> Dict<K, V> {
                     }
                 }
             }
-            consumed += 1;
-            let mut skip = 0;
+            runs[nruns - 1].1 += 1;
+            walked += 1;
             if empty_run >= 5 && empty_run > count {
                 empty_run = 0;
-                if consumed < lap {
-                    skip = (next_rand(rng) % (lap - consumed) as u64) as usize;
-                }
+                i = next_rand(rng) as usize & lap_mask;
+                new_run = true;
+            } else {
+                i = (i + 1) & lap_mask;
             }
-            consumed += skip;
-            i = (i + 1 + skip) & lap_mask;
         }
         stored
     }
