@@ -1482,11 +1482,11 @@ mod tests {
     #[test]
     fn scan_torture() {
         let mut rng = 0x5eed_u64;
-        let rounds = if cfg!(debug_assertions) { 25 } else { 120 };
+        let rounds = if cfg!(debug_assertions) { 20 } else { 100 };
         for round in 0..rounds {
             let mut d = D::new();
             let stable = 1 + xs(&mut rng) % 3000;
-            let extra = xs(&mut rng) % 20_000;
+            let extra = xs(&mut rng) % 12_000;
             for i in 0..stable + extra {
                 d.insert(key(i), i);
             }
@@ -1497,14 +1497,14 @@ mod tests {
             let mut live_extra: Vec<u64> = (stable..stable + extra).collect();
             let seen = full_scan(&mut d, |d, _| match xs(&mut rng) % 40 {
                 0 | 1 if live_extra.len() < 50_000 => {
-                    for _ in 0..xs(&mut rng) % 500 {
+                    for _ in 0..xs(&mut rng) % 300 {
                         d.insert(key(next), next);
                         live_extra.push(next);
                         next += 1;
                     }
                 }
                 2 | 3 => {
-                    for _ in 0..xs(&mut rng) % 2000 {
+                    for _ in 0..xs(&mut rng) % 1200 {
                         if live_extra.is_empty() {
                             break;
                         }

@@ -1,0 +1,198 @@
+//! Lazy free: UNLINK / FLUSH ASYNC / lazyfree-lazy-* over a real server.
+mod common;
+
+use std::time::{Duration, Instant};
+
+fn info_field(c: &mut redis::Connection, field: &str) -> u64 {
+    let info: String = redis::cmd("INFO").arg("memory").query(c).unwrap();
+    info.lines()
+        .find_map(|l| l.strip_prefix(&format!("{field}:")))
+        .unwrap_or_else(|| panic!("INFO has no {field}"))
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// Fills `key` with `n` set members using pipelined SADDs of 1,000 members.
+fn fill_set(c: &mut redis::Connection, key: &str, n: usize) {
+    let mut p = redis::pipe();
+    for chunk in 0..n.div_ceil(1000) {
+        let mut cmd = redis::cmd("SADD");
+        cmd.arg(key);
+        for i in chunk * 1000..((chunk + 1) * 1000).min(n) {
+            cmd.arg(format!("member:{i}"));
+        }
+        p.add_command(cmd).ignore();
+        if chunk % 50 == 49 {
+            let _: () = p.query(c).unwrap();
+            p = redis::pipe();
+        }
+    }
+    let _: () = p.query(c).unwrap();
+}
+
+fn wait_pending_zero(c: &mut redis::Connection) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while info_field(c, "lazyfree_pending_objects") != 0 {
+        assert!(Instant::now() < deadline, "lazy free did not finish");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn unlink_big_set_returns_at_once_and_is_counted() {
+    let s = common::Server::start();
+    let mut c = s.conn();
+    fill_set(&mut c, "big", 1_000_000);
+    let card: u64 = redis::cmd("SCARD").arg("big").query(&mut c).unwrap();
+    assert_eq!(card, 1_000_000);
+    let before = info_field(&mut c, "lazyfreed_objects");
+    let t = Instant::now();
+    let n: u64 = redis::cmd("UNLINK").arg("big").query(&mut c).unwrap();
+    let took = t.elapsed();
+    assert_eq!(n, 1);
+    assert!(took < Duration::from_millis(200), "UNLINK took {took:?}");
+    let exists: u64 = redis::cmd("EXISTS").arg("big").query(&mut c).unwrap();
+    assert_eq!(exists, 0);
+    wait_pending_zero(&mut c);
+    assert!(info_field(&mut c, "lazyfreed_objects") >= before + 1);
+}
+
+#[test]
+fn small_values_are_freed_inline() {
+    let s = common::Server::start();
+    let mut c = s.conn();
+    let before = info_field(&mut c, "lazyfreed_objects");
+    let _: () = redis::cmd("SADD").arg("s").arg("a").arg("b").query(&mut c).unwrap();
+    let _: () = redis::cmd("SET").arg("k").arg("v").query(&mut c).unwrap();
+    let n: u64 = redis::cmd("UNLINK").arg("s").arg("k").query(&mut c).unwrap();
+    assert_eq!(n, 2);
+    assert_eq!(info_field(&mut c, "lazyfreed_objects"), before, "small values must stay inline");
+}
+
+#[test]
+fn flushall_async_keeps_writes_made_after_it() {
+    let s = common::Server::start();
+    let mut c = s.conn();
+    fill_set(&mut c, "big", 200_000);
+    let mut p = redis::pipe();
+    for i in 0..20_000 {
+        p.cmd("SET").arg(format!("old:{i}")).arg(i).ignore();
+    }
+    let _: () = p.query(&mut c).unwrap();
+    // A second client writes while the flush happens; everything it wrote
+    // after the flush returned must be there.
+    let port = s.port;
+    let writer = std::thread::spawn(move || {
+        let cl = redis::Client::open(format!("redis://127.0.0.1:{port}/")).unwrap();
+        let mut w = cl.get_connection().unwrap();
+        for i in 0..2_000 {
+            let _: () = redis::cmd("SET").arg(format!("new:{i}")).arg(i).query(&mut w).unwrap();
+        }
+    });
+    std::thread::sleep(Duration::from_millis(5));
+    let _: () = redis::cmd("FLUSHALL").arg("ASYNC").query(&mut c).unwrap();
+    let after_flush: Vec<String> = redis::cmd("KEYS").arg("old:*").query(&mut c).unwrap();
+    assert!(after_flush.is_empty());
+    // Keys written by the writer after the flush: write a marker now and
+    // check it and every later write survive.
+    let _: () = redis::cmd("SET").arg("marker").arg("1").query(&mut c).unwrap();
+    writer.join().unwrap();
+    let v: String = redis::cmd("GET").arg("marker").query(&mut c).unwrap();
+    assert_eq!(v, "1");
+    let last: String = redis::cmd("GET").arg("new:1999").query(&mut c).unwrap();
+    assert_eq!(last, "1999");
+    wait_pending_zero(&mut c);
+}
+
+#[test]
+fn flush_sync_and_syntax() {
+    let s = common::Server::start();
+    let mut c = s.conn();
+    let _: () = redis::cmd("SET").arg("a").arg("1").query(&mut c).unwrap();
+    let _: () = redis::cmd("FLUSHDB").arg("SYNC").query(&mut c).unwrap();
+    let n: u64 = redis::cmd("DBSIZE").query(&mut c).unwrap();
+    assert_eq!(n, 0);
+    let e = redis::cmd("FLUSHDB").arg("LATER").query::<()>(&mut c).unwrap_err();
+    assert!(e.to_string().contains("syntax error"), "{e}");
+}
+
+#[test]
+fn del_obeys_lazyfree_lazy_user_del() {
+    for (setting, expect_background) in [("no", false), ("yes", true)] {
+        let s = common::Server::start_with(&["--lazyfree-lazy-user-del", setting]);
+        let mut c = s.conn();
+        fill_set(&mut c, "big", 100_000);
+        let before = info_field(&mut c, "lazyfreed_objects");
+        let n: u64 = redis::cmd("DEL").arg("big").query(&mut c).unwrap();
+        assert_eq!(n, 1);
+        wait_pending_zero(&mut c);
+        let after = info_field(&mut c, "lazyfreed_objects");
+        assert_eq!(after > before, expect_background, "lazyfree-lazy-user-del {setting}");
+    }
+}
+
+#[test]
+fn set_over_big_value_with_lazy_server_del() {
+    let s = common::Server::start_with(&["--lazyfree-lazy-server-del", "yes"]);
+    let mut c = s.conn();
+    fill_set(&mut c, "k", 100_000);
+    let before = info_field(&mut c, "lazyfreed_objects");
+    let _: () = redis::cmd("SET").arg("k").arg("now a string").query(&mut c).unwrap();
+    wait_pending_zero(&mut c);
+    assert!(info_field(&mut c, "lazyfreed_objects") > before);
+    let v: String = redis::cmd("GET").arg("k").query(&mut c).unwrap();
+    assert_eq!(v, "now a string");
+}
+
+#[test]
+fn big_string_is_freed_in_background() {
+    let s = common::Server::start();
+    let mut c = s.conn();
+    let big = vec![b'x'; 4 * 1024 * 1024];
+    let _: () = redis::cmd("SET").arg("s").arg(&big[..]).query(&mut c).unwrap();
+    let before = info_field(&mut c, "lazyfreed_objects");
+    let _: u64 = redis::cmd("UNLINK").arg("s").query(&mut c).unwrap();
+    wait_pending_zero(&mut c);
+    assert!(info_field(&mut c, "lazyfreed_objects") > before);
+}
+
+#[test]
+fn expiry_of_big_key_with_lazy_expire() {
+    let s = common::Server::start_with(&["--lazyfree-lazy-expire", "yes"]);
+    let mut c = s.conn();
+    fill_set(&mut c, "big", 100_000);
+    let before = info_field(&mut c, "lazyfreed_objects");
+    let _: u64 = redis::cmd("PEXPIRE").arg("big").arg(50).query(&mut c).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let n: u64 = redis::cmd("DBSIZE").query(&mut c).unwrap();
+        if n == 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "big key did not expire");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    wait_pending_zero(&mut c);
+    assert!(info_field(&mut c, "lazyfreed_objects") > before);
+}
+
+#[test]
+fn shutdown_with_pending_jobs_exits_cleanly() {
+    let mut s = common::Server::start();
+    let mut c = s.conn();
+    fill_set(&mut c, "a", 300_000);
+    fill_set(&mut c, "b", 300_000);
+    let _: u64 = redis::cmd("UNLINK").arg("a").arg("b").query(&mut c).unwrap();
+    let _ = redis::cmd("SHUTDOWN").arg("NOSAVE").query::<()>(&mut c);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Ok(Some(st)) = s.child.try_wait() {
+            assert!(st.success(), "exit status {st:?}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "server did not exit");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(!s.alive());
+}
