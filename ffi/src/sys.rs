@@ -90,3 +90,13 @@ pub fn daemonize() -> std::io::Result<()> {
     }
     Ok(())
 }
+
+/// CLOCK_MONOTONIC in microseconds: the cheap clock call() times commands
+/// with (plain integer arithmetic, no `Instant` bookkeeping).
+#[inline]
+pub fn monotonic_us() -> u64 {
+    match nix::time::clock_gettime(nix::time::ClockId::CLOCK_MONOTONIC) {
+        Ok(t) => t.tv_sec() as u64 * 1_000_000 + t.tv_nsec() as u64 / 1000,
+        Err(_) => 0,
+    }
+}

@@ -410,11 +410,11 @@ impl Server {
     pub fn call(&mut self, c: &mut Client, id: u32, args: &Args) {
         let cmd = self.commands.entries[id as usize].cmd;
         self.current_client = (c.raw_fd(), c.id);
-        let start = std::time::Instant::now();
+        let start = ferrodis_ffi::sys::monotonic_us();
         c.flags |= cf::EXECUTING;
         (cmd.func)(self, c, args);
         c.flags &= !cf::EXECUTING;
-        let us = start.elapsed().as_micros() as u64;
+        let us = ferrodis_ffi::sys::monotonic_us().saturating_sub(start);
         let st = &mut self.commands.stats[id as usize];
         st.calls += 1;
         st.usec += us;

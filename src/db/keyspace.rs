@@ -52,23 +52,25 @@ impl Server {
             return None;
         }
         let lru = self.lruclock;
-        let found = self.dbs[dbid].dict.get_mut(key);
-        match access {
-            Access::Read => {
-                if found.is_some() {
-                    self.stats.keyspace_hits += 1;
-                } else {
-                    self.stats.keyspace_misses += 1;
+        // One probe: stats and dbs are disjoint fields.
+        let stats = &mut self.stats;
+        match self.dbs[dbid].dict.get_mut(key) {
+            Some(e) => {
+                if access == Access::Read {
+                    stats.keyspace_hits += 1;
                 }
+                if access != Access::NoTouch {
+                    e.lru = lru;
+                }
+                Some(e)
             }
-            Access::Write | Access::NoTouch => {}
+            None => {
+                if access == Access::Read {
+                    stats.keyspace_misses += 1;
+                }
+                None
+            }
         }
-        // Re-borrow: the stats update above ended the first borrow.
-        let e = self.dbs[dbid].dict.get_mut(key)?;
-        if access != Access::NoTouch {
-            e.lru = lru;
-        }
-        Some(e)
     }
 
     #[inline]
