@@ -420,6 +420,8 @@ fn client_kill() {
 
     // Old form by address.
     let mut v2 = s.raw();
+    // A round trip first, so the server has surely accepted it.
+    assert_eq!(v2.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
     let addr = v2.s.local_addr().unwrap().to_string();
     let _: () = redis::cmd("CLIENT")
         .arg("KILL")

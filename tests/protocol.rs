@@ -241,7 +241,8 @@ fn unauthenticated_limits() {
         "-NOAUTH Authentication required.\r\n"
     );
     // Ten arguments are fine before AUTH (just NOAUTH), eleven are not.
-    let ten: Vec<&[u8]> = vec![b"x"; 10];
+    let mut ten: Vec<&[u8]> = vec![b"DEL"];
+    ten.extend(vec![b"x" as &[u8]; 9]);
     assert_eq!(
         r.roundtrip_line(&resp(&ten)),
         "-NOAUTH Authentication required.\r\n"
