@@ -597,12 +597,74 @@ fn maxclients_rejects_extra_connection() {
     }
 }
 
-/// Protected mode refuses only non-loopback peers; from a test we can only
-/// connect over loopback, so check that loopback is *not* refused with
-/// protected mode on and no password (the refusal path needs another host).
+/// Protected mode never refuses loopback.
 #[test]
 fn protected_mode_allows_loopback() {
     let s = common::Server::start_with(&["--protected-mode", "yes"]);
     let mut r = s.raw();
+    assert_eq!(r.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+}
+
+/// A non-loopback IPv4 address of this host, if it has one: the source
+/// address the kernel picks for a route out (a UDP connect sends nothing).
+fn non_loopback_ip() -> Option<std::net::IpAddr> {
+    for target in ["10.255.255.255:9", "192.0.2.255:9", "8.8.8.8:53"] {
+        let Ok(u) = std::net::UdpSocket::bind("0.0.0.0:0") else {
+            continue;
+        };
+        if u.connect(target).is_ok() {
+            if let Ok(a) = u.local_addr() {
+                if !a.ip().is_loopback() && !a.ip().is_unspecified() {
+                    return Some(a.ip());
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The refusal itself needs a non-loopback peer: connecting to one of this
+/// host's own non-loopback addresses gives one. Skipped (with a note) on a
+/// host that has no such address.
+#[test]
+fn protected_mode_refuses_non_loopback() {
+    let Some(ip) = non_loopback_ip() else {
+        eprintln!("skipped: no non-loopback address on this host");
+        return;
+    };
+    let connect = |port: u16| {
+        let st = std::net::TcpStream::connect((ip, port)).expect("connect");
+        st.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        common::Raw { s: st }
+    };
+    let s = common::Server::start_with(&["--bind", "0.0.0.0", "--protected-mode", "yes"]);
+    let mut r = connect(s.port);
+    let line = String::from_utf8_lossy(&r.read_until(b"\r\n")).into_owned();
+    assert!(
+        line.starts_with("-DENIED Redis is running in protected mode"),
+        "{line}"
+    );
+    assert!(r.closed());
+    // Loopback is still fine on the same server.
+    assert_eq!(s.raw().roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    drop(s);
+
+    // A password, or protected-mode off, lets the remote peer in.
+    let s = common::Server::start_with(&[
+        "--bind",
+        "0.0.0.0",
+        "--protected-mode",
+        "yes",
+        "--requirepass",
+        "pw",
+    ]);
+    let mut r = connect(s.port);
+    assert_eq!(
+        r.roundtrip_line(&resp(&[b"PING"])),
+        "-NOAUTH Authentication required.\r\n"
+    );
+    drop(s);
+    let s = common::Server::start_with(&["--bind", "0.0.0.0", "--protected-mode", "no"]);
+    let mut r = connect(s.port);
     assert_eq!(r.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
 }
