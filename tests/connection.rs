@@ -536,6 +536,19 @@ fn reset_clears_state() {
     assert_eq!(r.roundtrip_line(&resp(&[b"PING"])), "+QUEUED\r\n");
     r.send(&resp(&[b"EXEC"]));
     assert_eq!(r.read_until(b"PONG\r\n"), b"*1\r\n+PONG\r\n");
+    // A watch already dirtied is dropped by RESET too.
+    assert_eq!(r.roundtrip_line(&resp(&[b"WATCH", b"w"])), "+OK\r\n");
+    let _: () = redis::cmd("SET").arg("w").arg("2").query(&mut c).unwrap();
+    assert_eq!(r.roundtrip_line(&resp(&[b"RESET"])), "+RESET\r\n");
+    assert_eq!(r.roundtrip_line(&resp(&[b"MULTI"])), "+OK\r\n");
+    assert_eq!(r.roundtrip_line(&resp(&[b"PING"])), "+QUEUED\r\n");
+    r.send(&resp(&[b"EXEC"]));
+    assert_eq!(r.read_until(b"PONG\r\n"), b"*1\r\n+PONG\r\n");
+    // RESET leaves REPLY OFF.
+    r.send(&resp(&[b"CLIENT", b"REPLY", b"OFF"]));
+    r.send(&resp(&[b"PING"]));
+    assert_eq!(r.roundtrip_line(&resp(&[b"RESET"])), "+RESET\r\n");
+    assert_eq!(r.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
 }
 
 #[test]

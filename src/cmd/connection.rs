@@ -385,12 +385,13 @@ pub fn hello_command(srv: &mut Server, c: &mut Client, a: &Args) {
 
 /// RESET (clearClientConnectionState): back to a fresh connection's state.
 pub fn reset_command(srv: &mut Server, c: &mut Client, _a: &Args) {
-    if c.has(cf::MULTI) {
-        c.mstate.clear();
-        c.flags &= !(cf::MULTI | cf::DIRTY_CAS | cf::DIRTY_EXEC);
-    }
+    // discardTransaction runs whether or not a MULTI is open: it also
+    // drops WATCHed keys and a pending DIRTY_CAS.
+    c.mstate.clear();
+    c.flags &= !(cf::MULTI | cf::DIRTY_CAS | cf::DIRTY_EXEC);
     crate::cmd::multi::unwatch_all(srv, c);
-    c.flags &= !(cf::DIRTY_CAS | cf::REPLY_OFF | cf::REPLY_SKIP_NEXT | cf::NO_EVICT);
+    // Redis 7.0 keeps NO-EVICT across RESET (7.2 clears it).
+    c.flags &= !(cf::REPLY_OFF | cf::REPLY_SKIP_NEXT);
     c.db = 0;
     c.resp = 2;
     c.name = None;
