@@ -625,12 +625,12 @@ fn non_loopback_ip() -> Option<std::net::IpAddr> {
         let Ok(u) = std::net::UdpSocket::bind("0.0.0.0:0") else {
             continue;
         };
-        if u.connect(target).is_ok() {
-            if let Ok(a) = u.local_addr() {
-                if !a.ip().is_loopback() && !a.ip().is_unspecified() {
-                    return Some(a.ip());
-                }
-            }
+        let addr = u.connect(target).and_then(|()| u.local_addr());
+        if let Ok(a) = addr
+            && !a.ip().is_loopback()
+            && !a.ip().is_unspecified()
+        {
+            return Some(a.ip());
         }
     }
     None
