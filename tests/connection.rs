@@ -467,6 +467,40 @@ fn client_kill() {
     assert!(a.closed() && b.closed());
     let pong: String = redis::cmd("PING").query(&mut c).unwrap();
     assert_eq!(pong, "PONG");
+
+    // USER and LADDR filters.
+    let mut a = s.raw();
+    let mut b = s.raw();
+    assert_eq!(a.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    assert_eq!(b.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    let n: i64 = redis::cmd("CLIENT")
+        .arg("KILL")
+        .arg("USER")
+        .arg("default")
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(n, 2);
+    assert!(a.closed() && b.closed());
+    let mut a = s.raw();
+    assert_eq!(a.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    let laddr = format!("127.0.0.1:{}", s.port);
+    let n: i64 = redis::cmd("CLIENT")
+        .arg("KILL")
+        .arg("LADDR")
+        .arg("127.0.0.1:1")
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(n, 0);
+    let n: i64 = redis::cmd("CLIENT")
+        .arg("KILL")
+        .arg("LADDR")
+        .arg(&laddr)
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(n, 1);
+    assert!(a.closed());
+    let pong: String = redis::cmd("PING").query(&mut c).unwrap();
+    assert_eq!(pong, "PONG");
 }
 
 #[test]
