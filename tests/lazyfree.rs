@@ -63,11 +63,24 @@ fn small_values_are_freed_inline() {
     let s = common::Server::start();
     let mut c = s.conn();
     let before = info_field(&mut c, "lazyfreed_objects");
-    let _: () = redis::cmd("SADD").arg("s").arg("a").arg("b").query(&mut c).unwrap();
+    let _: () = redis::cmd("SADD")
+        .arg("s")
+        .arg("a")
+        .arg("b")
+        .query(&mut c)
+        .unwrap();
     let _: () = redis::cmd("SET").arg("k").arg("v").query(&mut c).unwrap();
-    let n: u64 = redis::cmd("UNLINK").arg("s").arg("k").query(&mut c).unwrap();
+    let n: u64 = redis::cmd("UNLINK")
+        .arg("s")
+        .arg("k")
+        .query(&mut c)
+        .unwrap();
     assert_eq!(n, 2);
-    assert_eq!(info_field(&mut c, "lazyfreed_objects"), before, "small values must stay inline");
+    assert_eq!(
+        info_field(&mut c, "lazyfreed_objects"),
+        before,
+        "small values must stay inline"
+    );
 }
 
 #[test]
@@ -87,7 +100,11 @@ fn flushall_async_keeps_writes_made_after_it() {
         let cl = redis::Client::open(format!("redis://127.0.0.1:{port}/")).unwrap();
         let mut w = cl.get_connection().unwrap();
         for i in 0..2_000 {
-            let _: () = redis::cmd("SET").arg(format!("new:{i}")).arg(i).query(&mut w).unwrap();
+            let _: () = redis::cmd("SET")
+                .arg(format!("new:{i}"))
+                .arg(i)
+                .query(&mut w)
+                .unwrap();
         }
     });
     std::thread::sleep(Duration::from_millis(5));
@@ -96,7 +113,11 @@ fn flushall_async_keeps_writes_made_after_it() {
     assert!(after_flush.is_empty());
     // Keys written by the writer after the flush: write a marker now and
     // check it and every later write survive.
-    let _: () = redis::cmd("SET").arg("marker").arg("1").query(&mut c).unwrap();
+    let _: () = redis::cmd("SET")
+        .arg("marker")
+        .arg("1")
+        .query(&mut c)
+        .unwrap();
     writer.join().unwrap();
     let v: String = redis::cmd("GET").arg("marker").query(&mut c).unwrap();
     assert_eq!(v, "1");
@@ -113,7 +134,10 @@ fn flush_sync_and_syntax() {
     let _: () = redis::cmd("FLUSHDB").arg("SYNC").query(&mut c).unwrap();
     let n: u64 = redis::cmd("DBSIZE").query(&mut c).unwrap();
     assert_eq!(n, 0);
-    let e = redis::cmd("FLUSHDB").arg("LATER").query::<()>(&mut c).unwrap_err();
+    let e = redis::cmd("FLUSHDB")
+        .arg("LATER")
+        .query::<()>(&mut c)
+        .unwrap_err();
     assert!(e.to_string().contains("syntax error"), "{e}");
 }
 
@@ -128,7 +152,11 @@ fn del_obeys_lazyfree_lazy_user_del() {
         assert_eq!(n, 1);
         wait_pending_zero(&mut c);
         let after = info_field(&mut c, "lazyfreed_objects");
-        assert_eq!(after > before, expect_background, "lazyfree-lazy-user-del {setting}");
+        assert_eq!(
+            after > before,
+            expect_background,
+            "lazyfree-lazy-user-del {setting}"
+        );
     }
 }
 
@@ -138,7 +166,11 @@ fn set_over_big_value_with_lazy_server_del() {
     let mut c = s.conn();
     fill_set(&mut c, "k", 100_000);
     let before = info_field(&mut c, "lazyfreed_objects");
-    let _: () = redis::cmd("SET").arg("k").arg("now a string").query(&mut c).unwrap();
+    let _: () = redis::cmd("SET")
+        .arg("k")
+        .arg("now a string")
+        .query(&mut c)
+        .unwrap();
     wait_pending_zero(&mut c);
     assert!(info_field(&mut c, "lazyfreed_objects") > before);
     let v: String = redis::cmd("GET").arg("k").query(&mut c).unwrap();
@@ -150,7 +182,11 @@ fn big_string_is_freed_in_background() {
     let s = common::Server::start();
     let mut c = s.conn();
     let big = vec![b'x'; 4 * 1024 * 1024];
-    let _: () = redis::cmd("SET").arg("s").arg(&big[..]).query(&mut c).unwrap();
+    let _: () = redis::cmd("SET")
+        .arg("s")
+        .arg(&big[..])
+        .query(&mut c)
+        .unwrap();
     let before = info_field(&mut c, "lazyfreed_objects");
     let _: u64 = redis::cmd("UNLINK").arg("s").query(&mut c).unwrap();
     wait_pending_zero(&mut c);
@@ -163,7 +199,11 @@ fn expiry_of_big_key_with_lazy_expire() {
     let mut c = s.conn();
     fill_set(&mut c, "big", 100_000);
     let before = info_field(&mut c, "lazyfreed_objects");
-    let _: u64 = redis::cmd("PEXPIRE").arg("big").arg(50).query(&mut c).unwrap();
+    let _: u64 = redis::cmd("PEXPIRE")
+        .arg("big")
+        .arg(50)
+        .query(&mut c)
+        .unwrap();
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
         let n: u64 = redis::cmd("DBSIZE").query(&mut c).unwrap();
@@ -183,7 +223,11 @@ fn shutdown_with_pending_jobs_exits_cleanly() {
     let mut c = s.conn();
     fill_set(&mut c, "a", 300_000);
     fill_set(&mut c, "b", 300_000);
-    let _: u64 = redis::cmd("UNLINK").arg("a").arg("b").query(&mut c).unwrap();
+    let _: u64 = redis::cmd("UNLINK")
+        .arg("a")
+        .arg("b")
+        .query(&mut c)
+        .unwrap();
     let _ = redis::cmd("SHUTDOWN").arg("NOSAVE").query::<()>(&mut c);
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {

@@ -152,8 +152,9 @@ fn families() -> Vec<&'static [Command]> {
 pub struct Entry {
     pub cmd: &'static Command,
     pub parent: Option<u32>,
-    /// `get`, or `config|get`.
-    pub fullname: String,
+    /// `get`, or `config|get`. Leaked once at start-up so clients can keep
+    /// a `&'static str` of their last command (CLIENT LIST `cmd=`).
+    pub fullname: &'static str,
     /// Flat ids of the subcommands (for containers).
     pub subs: Vec<u32>,
 }
@@ -182,7 +183,7 @@ impl CommandTable {
                 entries.push(Entry {
                     cmd,
                     parent: None,
-                    fullname: cmd.name.to_string(),
+                    fullname: cmd.name,
                     subs: Vec::new(),
                 });
                 for sub in cmd.subcommands {
@@ -190,7 +191,7 @@ impl CommandTable {
                     entries.push(Entry {
                         cmd: sub,
                         parent: Some(id),
-                        fullname: format!("{}|{}", cmd.name, sub.name),
+                        fullname: Box::leak(format!("{}|{}", cmd.name, sub.name).into_boxed_str()),
                         subs: Vec::new(),
                     });
                     entries[id as usize].subs.push(sid);
@@ -423,7 +424,7 @@ impl Server {
         }
         self.stats.numcommands += 1;
         c.commands_processed += 1;
-        c.last_cmd = cmd.name;
+        c.last_cmd = self.commands.entries[id as usize].fullname;
         self.account_errors(c);
         if self.current_dirty_cas {
             self.current_dirty_cas = false;
