@@ -538,7 +538,13 @@ pub fn getex_command(srv: &mut Server, c: &mut Client, a: &Args) {
             } else {
                 Some(v)
             };
-            let when = ms.and_then(|ms| if rel { srv.now_ms.checked_add(ms) } else { Some(ms) });
+            let when = ms.and_then(|ms| {
+                if rel {
+                    srv.now_ms.checked_add(ms)
+                } else {
+                    Some(ms)
+                }
+            });
             let Some(when) = when else {
                 c.add_error("ERR invalid expire time in 'getex' command");
                 return;
@@ -595,7 +601,11 @@ fn mset_generic(srv: &mut Server, c: &mut Client, a: &Args, nx: bool) {
         return;
     }
     let db = c.db;
-    if nx && (1..a.len()).step_by(2).any(|i| srv.lookup_write(db, &a[i]).is_some()) {
+    if nx
+        && (1..a.len())
+            .step_by(2)
+            .any(|i| srv.lookup_write(db, &a[i]).is_some())
+    {
         c.add_int(0);
         return;
     }
