@@ -698,8 +698,7 @@ pub fn pexpireat_command(srv: &mut Server, c: &mut Client, a: &Args) {
     expire_generic(srv, c, a, 0, 1, "pexpireat");
 }
 
-/// ttlGenericCommand: -2 missing, -1 no TTL; relative times are clamped at
-/// 0 and seconds are rounded; absolute ones are reported as stored.
+/// ttlGenericCommand: -2 missing, -1 no TTL; times are clamped at 0.
 fn ttl_generic(srv: &mut Server, c: &mut Client, a: &Args, ms: bool, abs: bool) {
     let db = c.db;
     if srv.lookup(db, &a[1], Access::NoTouch).is_none() {
@@ -710,12 +709,9 @@ fn ttl_generic(srv: &mut Server, c: &mut Client, a: &Args, ms: bool, abs: bool) 
         c.add_int(-1);
         return;
     };
-    let v = if abs {
-        if ms { t } else { t / 1000 }
-    } else {
-        let ttl = (t - srv.now_ms).max(0);
-        if ms { ttl } else { (ttl + 500) / 1000 }
-    };
+    // Seconds are rounded for both forms, as ttlGenericCommand does.
+    let v = if abs { t } else { t - srv.now_ms }.max(0);
+    let v = if ms { v } else { (v + 500) / 1000 };
     c.add_int(v);
 }
 
@@ -1019,7 +1015,7 @@ pub fn object_help_command(_srv: &mut Server, c: &mut Client, _a: &Args) {
         "    Return the number of references of the value associated with the specified",
         "    <key>.",
         "HELP",
-        "    Prints this help.",
+        "    Print this help.",
     ];
     c.add_array_len(HELP.len());
     for l in HELP {

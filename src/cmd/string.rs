@@ -914,9 +914,18 @@ pub fn lcs_command(srv: &mut Server, c: &mut Client, a: &Args) {
         return;
     }
     let (alen, blen) = (sa.len(), sb.len());
-    // The table is (alen+1)*(blen+1) u32 cells; refuse sizes Redis refuses.
-    if ((alen + 1) as u64) >= (u32::MAX as u64 - 1) / ((blen + 1) as u64) {
+    // Lengths must fit the u32 cells; the table itself ((alen+1)*(blen+1)
+    // cells of 4 bytes) may not exceed proto-max-bulk-len.
+    if alen as u64 >= u32::MAX as u64 - 1 || blen as u64 >= u32::MAX as u64 - 1 {
         c.add_error("ERR String too long for LCS");
+        return;
+    }
+    let cells = ((alen + 1) as u64).checked_mul((blen + 1) as u64);
+    if cells
+        .and_then(|n| n.checked_mul(4))
+        .is_none_or(|b| b > srv.cfg.proto_max_bulk_len)
+    {
+        c.add_error("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
         return;
     }
     let w = alen + 1;
