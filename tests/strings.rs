@@ -22,14 +22,30 @@ fn setnx_setex_psetex_getset_getdel() {
     let s = common::Server::start();
     let mut c = s.conn();
     let mut r = s.raw();
-    assert_eq!(cmd("SETNX").arg("a").arg("1").query::<i64>(&mut c).unwrap(), 1);
-    assert_eq!(cmd("SETNX").arg("a").arg("2").query::<i64>(&mut c).unwrap(), 0);
+    assert_eq!(
+        cmd("SETNX").arg("a").arg("1").query::<i64>(&mut c).unwrap(),
+        1
+    );
+    assert_eq!(
+        cmd("SETNX").arg("a").arg("2").query::<i64>(&mut c).unwrap(),
+        0
+    );
     assert_eq!(get(&mut c, "a").as_deref(), Some("1"));
 
-    let _: () = cmd("SETEX").arg("e").arg(100).arg("v").query(&mut c).unwrap();
+    let _: () = cmd("SETEX")
+        .arg("e")
+        .arg(100)
+        .arg("v")
+        .query(&mut c)
+        .unwrap();
     let ttl: i64 = cmd("TTL").arg("e").query(&mut c).unwrap();
     assert!((99..=100).contains(&ttl), "{ttl}");
-    let _: () = cmd("PSETEX").arg("p").arg(100000).arg("v").query(&mut c).unwrap();
+    let _: () = cmd("PSETEX")
+        .arg("p")
+        .arg(100000)
+        .arg("v")
+        .query(&mut c)
+        .unwrap();
     let pttl: i64 = cmd("PTTL").arg("p").query(&mut c).unwrap();
     assert!((99000..=100000).contains(&pttl), "{pttl}");
     assert_eq!(
@@ -75,11 +91,21 @@ fn getex_options() {
     let mut c = s.conn();
     let mut r = s.raw();
     let _: () = cmd("SET").arg("k").arg("v").query(&mut c).unwrap();
-    let v: String = cmd("GETEX").arg("k").arg("EX").arg(100).query(&mut c).unwrap();
+    let v: String = cmd("GETEX")
+        .arg("k")
+        .arg("EX")
+        .arg(100)
+        .query(&mut c)
+        .unwrap();
     assert_eq!(v, "v");
     let ttl: i64 = cmd("TTL").arg("k").query(&mut c).unwrap();
     assert!((99..=100).contains(&ttl));
-    let _: String = cmd("GETEX").arg("k").arg("PX").arg(50000).query(&mut c).unwrap();
+    let _: String = cmd("GETEX")
+        .arg("k")
+        .arg("PX")
+        .arg(50000)
+        .query(&mut c)
+        .unwrap();
     let pttl: i64 = cmd("PTTL").arg("k").query(&mut c).unwrap();
     assert!((49000..=50000).contains(&pttl));
     let now_ms = std::time::SystemTime::now()
@@ -87,9 +113,19 @@ fn getex_options() {
         .unwrap()
         .as_millis() as i64;
     let at = now_ms / 1000 + 1000;
-    let _: String = cmd("GETEX").arg("k").arg("EXAT").arg(at).query(&mut c).unwrap();
+    let _: String = cmd("GETEX")
+        .arg("k")
+        .arg("EXAT")
+        .arg(at)
+        .query(&mut c)
+        .unwrap();
     assert_eq!(cmd("EXPIRETIME").arg("k").query::<i64>(&mut c).unwrap(), at);
-    let _: String = cmd("GETEX").arg("k").arg("PXAT").arg(now_ms + 200_000).query(&mut c).unwrap();
+    let _: String = cmd("GETEX")
+        .arg("k")
+        .arg("PXAT")
+        .arg(now_ms + 200_000)
+        .query(&mut c)
+        .unwrap();
     assert_eq!(
         cmd("PEXPIRETIME").arg("k").query::<i64>(&mut c).unwrap(),
         now_ms + 200_000
@@ -101,14 +137,27 @@ fn getex_options() {
     let _: String = cmd("GETEX").arg("k").query(&mut c).unwrap();
     assert!(cmd("TTL").arg("k").query::<i64>(&mut c).unwrap() > 0);
     // A past absolute time still returns the value, then the key is gone.
-    let v: String = cmd("GETEX").arg("k").arg("PXAT").arg(1).query(&mut c).unwrap();
+    let v: String = cmd("GETEX")
+        .arg("k")
+        .arg("PXAT")
+        .arg(1)
+        .query(&mut c)
+        .unwrap();
     assert_eq!(v, "v");
     assert_eq!(cmd("EXISTS").arg("k").query::<i64>(&mut c).unwrap(), 0);
-    let v: Option<String> = cmd("GETEX").arg("k").arg("EX").arg(1).query(&mut c).unwrap();
+    let v: Option<String> = cmd("GETEX")
+        .arg("k")
+        .arg("EX")
+        .arg(1)
+        .query(&mut c)
+        .unwrap();
     assert_eq!(v, None);
 
     let _: () = cmd("SET").arg("k").arg("v").query(&mut c).unwrap();
-    assert_eq!(line(&mut r, &["GETEX", "k", "EX", "10", "PERSIST"]), "-ERR syntax error");
+    assert_eq!(
+        line(&mut r, &["GETEX", "k", "EX", "10", "PERSIST"]),
+        "-ERR syntax error"
+    );
     assert_eq!(line(&mut r, &["GETEX", "k", "EX"]), "-ERR syntax error");
     assert_eq!(line(&mut r, &["GETEX", "k", "FOO"]), "-ERR syntax error");
     assert_eq!(
@@ -126,7 +175,13 @@ fn mget_mset_msetnx() {
     let s = common::Server::start();
     let mut c = s.conn();
     let mut r = s.raw();
-    let _: () = cmd("MSET").arg("a").arg("1").arg("b").arg("2").query(&mut c).unwrap();
+    let _: () = cmd("MSET")
+        .arg("a")
+        .arg("1")
+        .arg("b")
+        .arg("2")
+        .query(&mut c)
+        .unwrap();
     let _: i64 = cmd("SADD").arg("set").arg("m").query(&mut c).unwrap_or(0);
     let v: Vec<Option<String>> = cmd("MGET")
         .arg("a")
@@ -144,11 +199,23 @@ fn mget_mset_msetnx() {
         line(&mut r, &["MSETNX", "a", "1", "b"]),
         "-ERR wrong number of arguments for 'msetnx' command"
     );
-    let n: i64 = cmd("MSETNX").arg("x").arg("1").arg("a").arg("9").query(&mut c).unwrap();
+    let n: i64 = cmd("MSETNX")
+        .arg("x")
+        .arg("1")
+        .arg("a")
+        .arg("9")
+        .query(&mut c)
+        .unwrap();
     assert_eq!(n, 0);
     assert_eq!(get(&mut c, "x"), None);
     assert_eq!(get(&mut c, "a").as_deref(), Some("1"));
-    let n: i64 = cmd("MSETNX").arg("x").arg("1").arg("y").arg("2").query(&mut c).unwrap();
+    let n: i64 = cmd("MSETNX")
+        .arg("x")
+        .arg("1")
+        .arg("y")
+        .arg("2")
+        .query(&mut c)
+        .unwrap();
     assert_eq!(n, 1);
     assert_eq!(get(&mut c, "y").as_deref(), Some("2"));
 }
@@ -158,9 +225,23 @@ fn append_strlen_and_encodings() {
     let s = common::Server::start();
     let mut c = s.conn();
     let mut r = s.raw();
-    assert_eq!(cmd("APPEND").arg("k").arg("12").query::<i64>(&mut c).unwrap(), 2);
+    assert_eq!(
+        cmd("APPEND")
+            .arg("k")
+            .arg("12")
+            .query::<i64>(&mut c)
+            .unwrap(),
+        2
+    );
     assert_eq!(enc(&mut c, "k"), "int");
-    assert_eq!(cmd("APPEND").arg("k").arg("34").query::<i64>(&mut c).unwrap(), 4);
+    assert_eq!(
+        cmd("APPEND")
+            .arg("k")
+            .arg("34")
+            .query::<i64>(&mut c)
+            .unwrap(),
+        4
+    );
     assert_eq!(enc(&mut c, "k"), "raw");
     assert_eq!(get(&mut c, "k").as_deref(), Some("1234"));
     assert_eq!(cmd("STRLEN").arg("k").query::<i64>(&mut c).unwrap(), 4);
@@ -170,43 +251,54 @@ fn append_strlen_and_encodings() {
 
     let _: () = cmd("SET").arg("e").arg("hello").query(&mut c).unwrap();
     assert_eq!(enc(&mut c, "e"), "embstr");
-    let _: () = cmd("SET").arg("e").arg("x".repeat(44)).query(&mut c).unwrap();
+    let _: () = cmd("SET")
+        .arg("e")
+        .arg("x".repeat(44))
+        .query(&mut c)
+        .unwrap();
     assert_eq!(enc(&mut c, "e"), "embstr");
-    let _: () = cmd("SET").arg("e").arg("x".repeat(45)).query(&mut c).unwrap();
+    let _: () = cmd("SET")
+        .arg("e")
+        .arg("x".repeat(45))
+        .query(&mut c)
+        .unwrap();
     assert_eq!(enc(&mut c, "e"), "raw");
     let _: () = cmd("SET").arg("e").arg("007").query(&mut c).unwrap();
     assert_eq!(enc(&mut c, "e"), "embstr");
     let _: () = cmd("SET").arg("e").arg("-7").query(&mut c).unwrap();
     assert_eq!(enc(&mut c, "e"), "int");
+}
 
-    // proto-max-bulk-len bounds APPEND and SETRANGE.
-    let _: () = cmd("CONFIG")
-        .arg("SET")
-        .arg("proto-max-bulk-len")
-        .arg("1048576")
+#[test]
+fn proto_max_bulk_len_bounds_append_setrange() {
+    let s = common::Server::start_with(&["--proto-max-bulk-len", "1048576"]);
+    let mut c = s.conn();
+    let mut r = s.raw();
+    let _: () = cmd("SET")
+        .arg("big")
+        .arg("x".repeat(1_048_000))
         .query(&mut c)
-        .unwrap_or(());
-    let max: Vec<String> = cmd("CONFIG")
-        .arg("GET")
-        .arg("proto-max-bulk-len")
-        .query(&mut c)
-        .unwrap_or_default();
-    if max.get(1).map(String::as_str) == Some("1048576") {
-        let _: () = cmd("SET").arg("big").arg("x".repeat(1_048_000)).query(&mut c).unwrap();
-        assert_eq!(
-            line(&mut r, &["APPEND", "big", &"y".repeat(1000)]),
-            "-ERR string exceeds maximum allowed size (proto-max-bulk-len)"
-        );
-        assert_eq!(
-            line(&mut r, &["SETRANGE", "big", "1048576", "y"]),
-            "-ERR string exceeds maximum allowed size (proto-max-bulk-len)"
-        );
-        assert_eq!(
-            line(&mut r, &["SETRANGE", "new", "1048576", "y"]),
-            "-ERR string exceeds maximum allowed size (proto-max-bulk-len)"
-        );
-        assert_eq!(line(&mut r, &["SETRANGE", "new", "1048575", "y"]), ":1048576");
-    }
+        .unwrap();
+    assert_eq!(
+        line(&mut r, &["APPEND", "big", &"y".repeat(1000)]),
+        "-ERR string exceeds maximum allowed size (proto-max-bulk-len)"
+    );
+    assert_eq!(
+        line(&mut r, &["SETRANGE", "big", "1048576", "y"]),
+        "-ERR string exceeds maximum allowed size (proto-max-bulk-len)"
+    );
+    assert_eq!(
+        line(&mut r, &["SETRANGE", "new", "1048576", "y"]),
+        "-ERR string exceeds maximum allowed size (proto-max-bulk-len)"
+    );
+    assert_eq!(
+        line(&mut r, &["SETRANGE", "new", "1048575", "y"]),
+        ":1048576"
+    );
+    assert_eq!(
+        line(&mut r, &["APPEND", "big", &"y".repeat(576)]),
+        ":1048576"
+    );
 }
 
 #[test]
@@ -215,14 +307,24 @@ fn incr_decr_family() {
     let mut c = s.conn();
     let mut r = s.raw();
     assert_eq!(cmd("INCR").arg("n").query::<i64>(&mut c).unwrap(), 1);
-    assert_eq!(cmd("INCRBY").arg("n").arg(10).query::<i64>(&mut c).unwrap(), 11);
+    assert_eq!(
+        cmd("INCRBY").arg("n").arg(10).query::<i64>(&mut c).unwrap(),
+        11
+    );
     assert_eq!(cmd("DECR").arg("n").query::<i64>(&mut c).unwrap(), 10);
-    assert_eq!(cmd("DECRBY").arg("n").arg(20).query::<i64>(&mut c).unwrap(), -10);
+    assert_eq!(
+        cmd("DECRBY").arg("n").arg(20).query::<i64>(&mut c).unwrap(),
+        -10
+    );
     assert_eq!(enc(&mut c, "n"), "int");
     assert_eq!(cmd("DECR").arg("m").query::<i64>(&mut c).unwrap(), -1);
 
     // An embstr holding an integer becomes int-encoded after INCR.
-    let _: () = cmd("SET").arg("s").arg("x".repeat(3)).query(&mut c).unwrap();
+    let _: () = cmd("SET")
+        .arg("s")
+        .arg("x".repeat(3))
+        .query(&mut c)
+        .unwrap();
     let _: () = cmd("SET").arg("s").arg("41").query(&mut c).unwrap();
     let _: () = cmd("APPEND").arg("s").arg("0").query(&mut c).unwrap();
     assert_eq!(enc(&mut c, "s"), "raw");
@@ -235,17 +337,29 @@ fn incr_decr_family() {
     assert!(cmd("TTL").arg("s").query::<i64>(&mut c).unwrap() > 0);
 
     let _: () = cmd("SET").arg("t").arg("abc").query(&mut c).unwrap();
-    assert_eq!(line(&mut r, &["INCR", "t"]), "-ERR value is not an integer or out of range");
+    assert_eq!(
+        line(&mut r, &["INCR", "t"]),
+        "-ERR value is not an integer or out of range"
+    );
     let _: () = cmd("SET").arg("t").arg(" 1").query(&mut c).unwrap();
-    assert_eq!(line(&mut r, &["INCR", "t"]), "-ERR value is not an integer or out of range");
+    assert_eq!(
+        line(&mut r, &["INCR", "t"]),
+        "-ERR value is not an integer or out of range"
+    );
     assert_eq!(
         line(&mut r, &["INCRBY", "n", "1.5"]),
         "-ERR value is not an integer or out of range"
     );
     let _: () = cmd("SET").arg("big").arg(i64::MAX).query(&mut c).unwrap();
-    assert_eq!(line(&mut r, &["INCR", "big"]), "-ERR increment or decrement would overflow");
+    assert_eq!(
+        line(&mut r, &["INCR", "big"]),
+        "-ERR increment or decrement would overflow"
+    );
     let _: () = cmd("SET").arg("small").arg(i64::MIN).query(&mut c).unwrap();
-    assert_eq!(line(&mut r, &["DECR", "small"]), "-ERR increment or decrement would overflow");
+    assert_eq!(
+        line(&mut r, &["DECR", "small"]),
+        "-ERR increment or decrement would overflow"
+    );
     assert_eq!(
         line(&mut r, &["DECRBY", "n", "-9223372036854775808"]),
         "-ERR decrement would overflow"
@@ -262,19 +376,41 @@ fn incrbyfloat() {
     let s = common::Server::start();
     let mut c = s.conn();
     let mut r = s.raw();
-    let v: String = cmd("INCRBYFLOAT").arg("f").arg("10.5").query(&mut c).unwrap();
+    let v: String = cmd("INCRBYFLOAT")
+        .arg("f")
+        .arg("10.5")
+        .query(&mut c)
+        .unwrap();
     assert_eq!(v, "10.5");
-    let v: String = cmd("INCRBYFLOAT").arg("f").arg("0.1").query(&mut c).unwrap();
+    let v: String = cmd("INCRBYFLOAT")
+        .arg("f")
+        .arg("0.1")
+        .query(&mut c)
+        .unwrap();
     assert_eq!(v, "10.6");
-    let v: String = cmd("INCRBYFLOAT").arg("f").arg("-5.6").query(&mut c).unwrap();
+    let v: String = cmd("INCRBYFLOAT")
+        .arg("f")
+        .arg("-5.6")
+        .query(&mut c)
+        .unwrap();
     assert_eq!(v, "5");
     assert_eq!(enc(&mut c, "f"), "int");
-    let v: String = cmd("INCRBYFLOAT").arg("f").arg("5.0e3").query(&mut c).unwrap();
+    let v: String = cmd("INCRBYFLOAT")
+        .arg("f")
+        .arg("5.0e3")
+        .query(&mut c)
+        .unwrap();
     assert_eq!(v, "5005");
     assert_eq!(get(&mut c, "f").as_deref(), Some("5005"));
     let _: () = cmd("SET").arg("g").arg("abc").query(&mut c).unwrap();
-    assert_eq!(line(&mut r, &["INCRBYFLOAT", "g", "1"]), "-ERR value is not a valid float");
-    assert_eq!(line(&mut r, &["INCRBYFLOAT", "f", "x"]), "-ERR value is not a valid float");
+    assert_eq!(
+        line(&mut r, &["INCRBYFLOAT", "g", "1"]),
+        "-ERR value is not a valid float"
+    );
+    assert_eq!(
+        line(&mut r, &["INCRBYFLOAT", "f", "x"]),
+        "-ERR value is not a valid float"
+    );
     assert_eq!(
         line(&mut r, &["INCRBYFLOAT", "f", "inf"]),
         "-ERR increment would produce NaN or Infinity"
@@ -287,7 +423,11 @@ fn getrange_setrange() {
     let s = common::Server::start();
     let mut c = s.conn();
     let mut r = s.raw();
-    let _: () = cmd("SET").arg("k").arg("Hello World").query(&mut c).unwrap();
+    let _: () = cmd("SET")
+        .arg("k")
+        .arg("Hello World")
+        .query(&mut c)
+        .unwrap();
     let gr = |c: &mut Connection, a: i64, b: i64| -> String {
         cmd("GETRANGE").arg("k").arg(a).arg(b).query(c).unwrap()
     };
@@ -300,26 +440,79 @@ fn getrange_setrange() {
     assert_eq!(gr(&mut c, -100, 2), "Hel");
     let sub: String = cmd("SUBSTR").arg("k").arg(6).arg(-1).query(&mut c).unwrap();
     assert_eq!(sub, "World");
-    let none: String = cmd("GETRANGE").arg("nokey").arg(0).arg(-1).query(&mut c).unwrap();
+    let none: String = cmd("GETRANGE")
+        .arg("nokey")
+        .arg(0)
+        .arg(-1)
+        .query(&mut c)
+        .unwrap();
     assert_eq!(none, "");
     let _: () = cmd("SET").arg("i").arg(1234).query(&mut c).unwrap();
-    let v: String = cmd("GETRANGE").arg("i").arg(1).arg(2).query(&mut c).unwrap();
+    let v: String = cmd("GETRANGE")
+        .arg("i")
+        .arg(1)
+        .arg(2)
+        .query(&mut c)
+        .unwrap();
     assert_eq!(v, "23");
     assert_eq!(
         line(&mut r, &["GETRANGE", "k", "a", "1"]),
         "-ERR value is not an integer or out of range"
     );
 
-    assert_eq!(cmd("SETRANGE").arg("k").arg(6).arg("Redis").query::<i64>(&mut c).unwrap(), 11);
+    assert_eq!(
+        cmd("SETRANGE")
+            .arg("k")
+            .arg(6)
+            .arg("Redis")
+            .query::<i64>(&mut c)
+            .unwrap(),
+        11
+    );
     assert_eq!(get(&mut c, "k").as_deref(), Some("Hello Redis"));
     assert_eq!(enc(&mut c, "k"), "raw");
-    assert_eq!(cmd("SETRANGE").arg("p").arg(3).arg("ab").query::<i64>(&mut c).unwrap(), 5);
+    assert_eq!(
+        cmd("SETRANGE")
+            .arg("p")
+            .arg(3)
+            .arg("ab")
+            .query::<i64>(&mut c)
+            .unwrap(),
+        5
+    );
     assert_eq!(get(&mut c, "p").as_deref(), Some("\0\0\0ab"));
-    assert_eq!(cmd("SETRANGE").arg("q").arg(3).arg("").query::<i64>(&mut c).unwrap(), 0);
+    assert_eq!(
+        cmd("SETRANGE")
+            .arg("q")
+            .arg(3)
+            .arg("")
+            .query::<i64>(&mut c)
+            .unwrap(),
+        0
+    );
     assert_eq!(cmd("EXISTS").arg("q").query::<i64>(&mut c).unwrap(), 0);
-    assert_eq!(cmd("SETRANGE").arg("k").arg(100).arg("").query::<i64>(&mut c).unwrap(), 11);
-    assert_eq!(line(&mut r, &["SETRANGE", "k", "-1", "x"]), "-ERR offset is out of range");
-    assert_eq!(cmd("SETRANGE").arg("i").arg(0).arg("9").query::<i64>(&mut c).unwrap(), 4);
+    assert_eq!(
+        cmd("SETRANGE")
+            .arg("k")
+            .arg(100)
+            .arg("")
+            .query::<i64>(&mut c)
+            .unwrap(),
+        11
+    );
+    assert_eq!(
+        line(&mut r, &["SETRANGE", "k", "-1", "x"]),
+        "-ERR offset is out of range"
+    );
+    assert_eq!(
+        cmd("SETRANGE")
+            .arg("i")
+            .arg(0)
+            .arg("9")
+            .query::<i64>(&mut c)
+            .unwrap(),
+        4
+    );
     assert_eq!(get(&mut c, "i").as_deref(), Some("9234"));
     assert_eq!(enc(&mut c, "i"), "raw");
 }
@@ -338,9 +531,19 @@ fn lcs() {
         .unwrap();
     let v: String = cmd("LCS").arg("key1").arg("key2").query(&mut c).unwrap();
     assert_eq!(v, "mytext");
-    let n: i64 = cmd("LCS").arg("key1").arg("key2").arg("LEN").query(&mut c).unwrap();
+    let n: i64 = cmd("LCS")
+        .arg("key1")
+        .arg("key2")
+        .arg("LEN")
+        .query(&mut c)
+        .unwrap();
     assert_eq!(n, 6);
-    let v: Value = cmd("LCS").arg("key1").arg("key2").arg("IDX").query(&mut c).unwrap();
+    let v: Value = cmd("LCS")
+        .arg("key1")
+        .arg("key2")
+        .arg("IDX")
+        .query(&mut c)
+        .unwrap();
     let pair = |a: i64, b: i64| Value::Array(vec![Value::Int(a), Value::Int(b)]);
     let expect = Value::Array(vec![
         Value::BulkString(b"matches".to_vec()),
@@ -363,7 +566,11 @@ fn lcs() {
         .unwrap();
     let expect = Value::Array(vec![
         Value::BulkString(b"matches".to_vec()),
-        Value::Array(vec![Value::Array(vec![pair(4, 7), pair(5, 8), Value::Int(4)])]),
+        Value::Array(vec![Value::Array(vec![
+            pair(4, 7),
+            pair(5, 8),
+            Value::Int(4),
+        ])]),
         Value::BulkString(b"len".to_vec()),
         Value::Int(6),
     ]);
@@ -374,7 +581,10 @@ fn lcs() {
         line(&mut r, &["LCS", "key1", "key2", "LEN", "IDX"]),
         "-ERR If you want both the length and indexes, please just use IDX."
     );
-    assert_eq!(line(&mut r, &["LCS", "key1", "key2", "FOO"]), "-ERR syntax error");
+    assert_eq!(
+        line(&mut r, &["LCS", "key1", "key2", "FOO"]),
+        "-ERR syntax error"
+    );
     let _: i64 = cmd("SADD").arg("set").arg("1").query(&mut c).unwrap_or(0);
     if cmd("TYPE").arg("set").query::<String>(&mut c).unwrap() == "set" {
         assert_eq!(
