@@ -56,3 +56,65 @@ impl Value {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ds::skiplist::SkipList;
+
+    #[test]
+    fn aggregates_copy_contents_and_encoding_independently() {
+        let mut ql = crate::ds::quicklist::QuickList::new(-2, 0);
+        ql.push_back(b"a");
+        ql.push_back(b"b");
+        let list = Value::List(Box::new(List { ql }));
+        let l2 = list.deep_clone();
+        assert_eq!(l2.encoding(), "quicklist");
+        if let (Value::List(x), Value::List(mut y)) = (&list, l2) {
+            y.ql.push_back(b"c");
+            assert_eq!(x.len(), 2);
+            assert_eq!(y.len(), 3);
+        }
+
+        let mut d: Dict<Box<[u8]>, Box<[u8]>> = Dict::new();
+        for i in 0..100 {
+            d.insert_new(format!("f{i}").into_bytes().into(), b"v".to_vec().into());
+        }
+        let h = Value::Hash(Box::new(Hash::Table(d)));
+        let Value::Hash(h2) = h.deep_clone() else {
+            panic!("not a hash")
+        };
+        let Hash::Table(mut t2) = *h2 else {
+            panic!("encoding changed")
+        };
+        assert_eq!(t2.len(), 100);
+        assert!(t2.get(b"f42").is_some());
+        t2.remove(b"f42");
+        if let Value::Hash(h) = &h {
+            assert_eq!(h.len(), 100);
+        }
+
+        let mut zd: Dict<Box<[u8]>, f64> = Dict::new();
+        let mut zsl = SkipList::new();
+        for i in 0..10 {
+            let m: Box<[u8]> = format!("m{i}").into_bytes().into();
+            zsl.insert(i as f64, m.clone());
+            zd.insert_new(m, i as f64);
+        }
+        let z = Value::ZSet(Box::new(ZSet::Skiplist { dict: zd, zsl }));
+        let z2 = z.deep_clone();
+        assert_eq!(z2.encoding(), "skiplist");
+        if let Value::ZSet(z2) = &z2 {
+            assert_eq!(z2.len(), 10);
+            if let ZSet::Skiplist { dict, .. } = &**z2 {
+                assert_eq!(dict.get(b"m3"), Some(&3.0));
+            }
+        }
+
+        let is = crate::ds::intset::IntSet::new();
+        let s = Value::Set(Box::new(Set::Intset(is)));
+        assert_eq!(s.deep_clone().encoding(), "intset");
+        let st = Value::Str(Str::Raw(b"raw".to_vec()));
+        assert_eq!(st.deep_clone().encoding(), "raw");
+    }
+}
