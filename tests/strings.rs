@@ -224,7 +224,6 @@ fn mget_mset_msetnx() {
 fn append_strlen_and_encodings() {
     let s = common::Server::start();
     let mut c = s.conn();
-    let mut r = s.raw();
     assert_eq!(
         cmd("APPEND")
             .arg("k")

@@ -551,10 +551,8 @@ pub fn scan_command(srv: &mut Server, c: &mut Client, a: &Args) {
     }
     let now = srv.now_ms;
     keys.retain(|k| {
-        if let Some(p) = pat {
-            if !crate::util::glob::glob_match(p, k, false) {
-                return false;
-            }
+        if pat.is_some_and(|p| !crate::util::glob::glob_match(p, k, false)) {
+            return false;
         }
         if let Some(t) = typ {
             match db.dict.get(k) {

@@ -593,7 +593,7 @@ pub fn mget_command(srv: &mut Server, c: &mut Client, a: &Args) {
 }
 
 fn mset_generic(srv: &mut Server, c: &mut Client, a: &Args, nx: bool) {
-    if a.len() % 2 == 0 {
+    if a.len().is_multiple_of(2) {
         let name = if nx { "msetnx" } else { "mset" };
         c.add_error(&format!(
             "ERR wrong number of arguments for '{name}' command"
