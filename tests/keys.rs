@@ -372,6 +372,14 @@ fn swapdb_invalidates_watch() {
     let _: () = cmd("SET").arg("w").arg("2").query(&mut c).unwrap();
     let v: Option<Vec<String>> = cmd("EXEC").query(&mut c).unwrap();
     assert_eq!(v, None, "EXEC must fail after SWAPDB touched a watched db");
+
+    // A watched key that exists in neither swapped db is not touched.
+    let _: () = cmd("WATCH").arg("absent").query(&mut c).unwrap();
+    let _: () = cmd("SWAPDB").arg(0).arg(1).query(&mut other).unwrap();
+    let _: () = cmd("MULTI").query(&mut c).unwrap();
+    let _: () = cmd("SET").arg("x").arg("1").query(&mut c).unwrap();
+    let v: Option<Vec<String>> = cmd("EXEC").query(&mut c).unwrap();
+    assert_eq!(v, Some(vec!["OK".to_string()]));
 }
 
 #[test]

@@ -393,7 +393,8 @@ fn incrbyfloat() {
         .query(&mut c)
         .unwrap();
     assert_eq!(v, "5");
-    assert_eq!(enc(&mut c, "f"), "int");
+    // Stored as a plain string, not int-encoded (as Redis does).
+    assert_eq!(enc(&mut c, "f"), "embstr");
     let v: String = cmd("INCRBYFLOAT")
         .arg("f")
         .arg("5.0e3")

@@ -854,7 +854,7 @@ pub fn move_command(srv: &mut Server, c: &mut Client, a: &Args) {
 }
 
 /// SWAPDB a b: the databases' contents trade places (ids stay). Watchers
-/// of either db are invalidated, and clients blocked on keys that now
+/// of keys present in either db are invalidated, and clients blocked on keys that now
 /// exist are woken (scanDatabaseForReadyKeys).
 pub fn swapdb_command(srv: &mut Server, c: &mut Client, a: &Args) {
     let parse = |b: &[u8]| {
@@ -882,8 +882,22 @@ pub fn swapdb_command(srv: &mut Server, c: &mut Client, a: &Args) {
         std::mem::swap(&mut d1.expires, &mut d2.expires);
         std::mem::swap(&mut d1.expires_cursor, &mut d2.expires_cursor);
         std::mem::swap(&mut d1.avg_ttl, &mut d2.avg_ttl);
-        srv.signal_flushed_db(Some(x));
-        srv.signal_flushed_db(Some(y));
+        // touchAllWatchedKeysInDb both ways: a watched key of either db is
+        // touched when it exists in either (its value may have changed).
+        if !srv.watched_keys.is_empty() {
+            let touched: Vec<(usize, Box<[u8]>)> = srv
+                .watched_keys
+                .keys()
+                .filter(|(d, k)| {
+                    (*d == x || *d == y)
+                        && (srv.dbs[x].dict.contains_key(k) || srv.dbs[y].dict.contains_key(k))
+                })
+                .cloned()
+                .collect();
+            for (d, k) in touched {
+                crate::cmd::multi::touch_watched_key(srv, d, &k);
+            }
+        }
         if srv.blocked.has_waiters() {
             let ready: Vec<(usize, Box<[u8]>)> = srv
                 .blocked

@@ -497,17 +497,19 @@ fn reply_string(srv: &mut Server, c: &mut Client, key: &[u8], write: bool) -> Re
 
 /// GETSET key value: the old value, then overwrite (dropping any TTL).
 pub fn getset_command(srv: &mut Server, c: &mut Client, a: &Args) {
-    if reply_string(srv, c, &a[1], true).is_err() {
+    if reply_string(srv, c, &a[1], false).is_err() {
         return;
     }
     srv.set_key(c.db, &a[1], Value::Str(Str::from_bytes(&a[2])), false);
     srv.dirty += 1;
 }
 
-/// GETDEL key: the value, and the key is gone.
+/// GETDEL key: the value, and the key is gone (freed per
+/// lazyfree-lazy-user-del, like DEL).
 pub fn getdel_command(srv: &mut Server, c: &mut Client, a: &Args) {
-    if let Ok(true) = reply_string(srv, c, &a[1], true) {
-        srv.db_delete(c.db, &a[1]);
+    if let Ok(true) = reply_string(srv, c, &a[1], false) {
+        let lazy = srv.cfg.lazyfree_lazy_user_del;
+        srv.db_delete_with(c.db, &a[1], lazy);
         srv.signal_modified_key(c.db, &a[1]);
         srv.dirty += 1;
     }
@@ -719,7 +721,9 @@ pub fn decrby_command(srv: &mut Server, c: &mut Client, a: &Args) {
 }
 
 /// INCRBYFLOAT key incr: the result is stored (and replied) as its human
-/// text form, so it is re-encoded like any SET value; the TTL stays.
+/// text form. Redis stores that text as a plain string object, never
+/// int-encoded (createStringObjectFromLongDouble): embstr up to 44 bytes,
+/// raw beyond. The TTL stays.
 pub fn incrbyfloat_command(srv: &mut Server, c: &mut Client, a: &Args) {
     use crate::ds::skiplist::{format_score_human, parse_score};
     let db = c.db;
@@ -753,12 +757,17 @@ pub fn incrbyfloat_command(srv: &mut Server, c: &mut Client, a: &Args) {
     let mut out = Vec::with_capacity(32);
     format_score_human(v, &mut out);
     let key = &a[1];
+    let val = if out.len() <= crate::db::object::EMBSTR_MAX {
+        Str::Emb(out.as_slice().into())
+    } else {
+        Str::Raw(out.clone())
+    };
     match srv.lookup_write(db, key) {
         Some(slot) => {
-            *slot = Value::Str(Str::from_bytes(&out));
+            *slot = Value::Str(val);
             srv.signal_modified_key(db, key);
         }
-        None => srv.db_add(db, key, Value::Str(Str::from_bytes(&out))),
+        None => srv.db_add(db, key, Value::Str(val)),
     }
     srv.dirty += 1;
     c.add_bulk(&out);
