@@ -11,6 +11,7 @@
 //! The expires table duplicates the key bytes rather than sharing them:
 //! simpler ownership for 16-ish bytes per volatile key.
 
+pub mod clone;
 pub mod expire;
 pub mod keyspace;
 pub mod object;

@@ -1,0 +1,443 @@
+//! Generic key commands (db.c, object.c): TYPE, RENAME, KEYS, SCAN,
+//! RANDOMKEY, TOUCH, COPY, DBSIZE, MOVE, SWAPDB, OBJECT.
+mod common;
+
+use redis::{Connection, cmd};
+use std::collections::HashSet;
+
+fn line(r: &mut common::Raw, args: &[&str]) -> String {
+    let a: Vec<&[u8]> = args.iter().map(|s| s.as_bytes()).collect();
+    r.roundtrip_line(&common::resp(&a)).trim_end().to_string()
+}
+
+fn get(c: &mut Connection, k: &str) -> Option<String> {
+    cmd("GET").arg(k).query(c).unwrap()
+}
+
+fn set(c: &mut Connection, k: &str, v: &str) {
+    let _: () = cmd("SET").arg(k).arg(v).query(c).unwrap();
+}
+
+fn select(c: &mut Connection, db: i64) {
+    let _: () = cmd("SELECT").arg(db).query(c).unwrap();
+}
+
+#[test]
+fn type_rename_renamenx() {
+    let s = common::Server::start();
+    let mut c = s.conn();
+    let mut r = s.raw();
+    set(&mut c, "a", "1");
+    assert_eq!(
+        cmd("TYPE").arg("a").query::<String>(&mut c).unwrap(),
+        "string"
+    );
+    assert_eq!(
+        cmd("TYPE").arg("zz").query::<String>(&mut c).unwrap(),
+        "none"
+    );
+
+    let _: () = cmd("EXPIRE").arg("a").arg(100).query(&mut c).unwrap();
+    let _: () = cmd("RENAME").arg("a").arg("b").query(&mut c).unwrap();
+    assert_eq!(get(&mut c, "a"), None);
+    assert_eq!(get(&mut c, "b").as_deref(), Some("1"));
+    assert!(
+        cmd("TTL").arg("b").query::<i64>(&mut c).unwrap() > 0,
+        "TTL moves with the key"
+    );
+    set(&mut c, "c", "3");
+    let _: () = cmd("RENAME").arg("b").arg("c").query(&mut c).unwrap();
+    assert_eq!(get(&mut c, "c").as_deref(), Some("1"));
+    assert!(cmd("TTL").arg("c").query::<i64>(&mut c).unwrap() > 0);
+    assert_eq!(line(&mut r, &["RENAME", "nokey", "x"]), "-ERR no such key");
+    assert_eq!(
+        line(&mut r, &["RENAMENX", "nokey", "x"]),
+        "-ERR no such key"
+    );
+    assert_eq!(line(&mut r, &["RENAME", "c", "c"]), "+OK");
+    assert_eq!(line(&mut r, &["RENAMENX", "c", "c"]), ":0");
+    set(&mut c, "d", "4");
+    assert_eq!(
+        cmd("RENAMENX")
+            .arg("c")
+            .arg("d")
+            .query::<i64>(&mut c)
+            .unwrap(),
+        0
+    );
+    assert_eq!(get(&mut c, "d").as_deref(), Some("4"));
+    assert_eq!(
+        cmd("RENAMENX")
+            .arg("c")
+            .arg("e")
+            .query::<i64>(&mut c)
+            .unwrap(),
+        1
+    );
+    assert_eq!(get(&mut c, "e").as_deref(), Some("1"));
+    assert_eq!(get(&mut c, "c"), None);
+}
+
+#[test]
+fn keys_dbsize_randomkey_touch() {
+    let s = common::Server::start();
+    let mut c = s.conn();
+    assert_eq!(cmd("DBSIZE").query::<i64>(&mut c).unwrap(), 0);
+    assert_eq!(
+        cmd("RANDOMKEY").query::<Option<String>>(&mut c).unwrap(),
+        None
+    );
+    for k in ["foo", "foobar", "bar", "fxo", ""] {
+        set(&mut c, k, "v");
+    }
+    assert_eq!(cmd("DBSIZE").query::<i64>(&mut c).unwrap(), 5);
+    let mut all: Vec<String> = cmd("KEYS").arg("*").query(&mut c).unwrap();
+    all.sort();
+    assert_eq!(all, vec!["", "bar", "foo", "foobar", "fxo"]);
+    let mut f: Vec<String> = cmd("KEYS").arg("f?o*").query(&mut c).unwrap();
+    f.sort();
+    assert_eq!(f, vec!["foo", "foobar", "fxo"]);
+    let none: Vec<String> = cmd("KEYS").arg("nomatch*").query(&mut c).unwrap();
+    assert!(none.is_empty());
+    // Keys whose TTL passed are not listed.
+    let _: () = cmd("PEXPIRE").arg("bar").arg(1).query(&mut c).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let all: Vec<String> = cmd("KEYS").arg("*").query(&mut c).unwrap();
+    assert!(!all.contains(&"bar".to_string()));
+
+    let mut seen = HashSet::new();
+    for _ in 0..200 {
+        let k: Option<String> = cmd("RANDOMKEY").query(&mut c).unwrap();
+        seen.insert(k.expect("a key"));
+    }
+    assert!(seen.len() >= 3, "{seen:?}");
+    assert!(!seen.contains("bar"));
+
+    let n: i64 = cmd("TOUCH")
+        .arg("foo")
+        .arg("fxo")
+        .arg("none")
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(n, 2);
+}
+
+#[test]
+fn scan_options_and_errors() {
+    let s = common::Server::start();
+    let mut c = s.conn();
+    let mut r = s.raw();
+    for i in 0..100 {
+        set(&mut c, &format!("key:{i}"), "v");
+        set(&mut c, &format!("other:{i}"), "v");
+    }
+    let mut cursor = "0".to_string();
+    let mut got = HashSet::new();
+    for _ in 0..10_000 {
+        let (next, keys): (String, Vec<String>) = cmd("SCAN")
+            .arg(&cursor)
+            .arg("MATCH")
+            .arg("key:*")
+            .arg("COUNT")
+            .arg(7)
+            .query(&mut c)
+            .unwrap();
+        for k in keys {
+            assert!(k.starts_with("key:"), "{k}");
+            got.insert(k);
+        }
+        cursor = next;
+        if cursor == "0" {
+            break;
+        }
+    }
+    assert_eq!(cursor, "0");
+    assert_eq!(got.len(), 100);
+    // TYPE filter: every key is a string.
+    let (_, keys): (String, Vec<String>) = cmd("SCAN")
+        .arg(0)
+        .arg("TYPE")
+        .arg("list")
+        .arg("COUNT")
+        .arg(1000)
+        .query(&mut c)
+        .unwrap();
+    assert!(keys.is_empty());
+    let (_, keys): (String, Vec<String>) = cmd("SCAN")
+        .arg(0)
+        .arg("TYPE")
+        .arg("string")
+        .arg("COUNT")
+        .arg(1000)
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(keys.len(), 200);
+    assert_eq!(line(&mut r, &["SCAN", "abc"]), "-ERR invalid cursor");
+    assert_eq!(
+        line(&mut r, &["SCAN", "0", "COUNT", "0"]),
+        "-ERR syntax error"
+    );
+    assert_eq!(
+        line(&mut r, &["SCAN", "0", "COUNT", "x"]),
+        "-ERR value is not an integer or out of range"
+    );
+    assert_eq!(
+        line(&mut r, &["SCAN", "0", "FOO", "1"]),
+        "-ERR syntax error"
+    );
+}
+
+/// Every key present from start to end of a SCAN is returned at least once,
+/// even while keys are added and the table grows (rehashes) in between.
+#[test]
+fn scan_across_resize_while_adding() {
+    let s = common::Server::start();
+    let mut c = s.conn();
+    let mut p = redis::pipe();
+    for i in 0..10_000 {
+        p.cmd("SET").arg(format!("k{i}")).arg(i).ignore();
+    }
+    let _: () = p.query(&mut c).unwrap();
+    let mut cursor = "0".to_string();
+    let mut got = HashSet::new();
+    let mut added = 0;
+    let mut calls = 0;
+    loop {
+        let (next, keys): (String, Vec<String>) = cmd("SCAN")
+            .arg(&cursor)
+            .arg("COUNT")
+            .arg(10)
+            .query(&mut c)
+            .unwrap();
+        got.extend(keys);
+        // Keep adding keys so the table resizes during the iteration.
+        if added < 20_000 {
+            let mut p = redis::pipe();
+            for j in 0..50 {
+                p.cmd("SET")
+                    .arg(format!("new{}", added + j))
+                    .arg(1)
+                    .ignore();
+            }
+            let _: () = p.query(&mut c).unwrap();
+            added += 50;
+        }
+        cursor = next;
+        calls += 1;
+        if cursor == "0" {
+            break;
+        }
+        assert!(calls < 100_000, "SCAN did not terminate");
+    }
+    for i in 0..10_000 {
+        assert!(got.contains(&format!("k{i}")), "k{i} missed by SCAN");
+    }
+}
+
+#[test]
+fn copy_move_swapdb() {
+    let s = common::Server::start();
+    let mut c = s.conn();
+    let mut r = s.raw();
+    set(&mut c, "src", "hello");
+    let _: () = cmd("EXPIRE").arg("src").arg(100).query(&mut c).unwrap();
+    assert_eq!(
+        cmd("COPY")
+            .arg("src")
+            .arg("dst")
+            .query::<i64>(&mut c)
+            .unwrap(),
+        1
+    );
+    assert_eq!(get(&mut c, "dst").as_deref(), Some("hello"));
+    assert!(cmd("TTL").arg("dst").query::<i64>(&mut c).unwrap() > 0);
+    // The copy is independent of the source.
+    let _: i64 = cmd("APPEND").arg("dst").arg("!").query(&mut c).unwrap();
+    assert_eq!(get(&mut c, "src").as_deref(), Some("hello"));
+    assert_eq!(
+        cmd("COPY")
+            .arg("src")
+            .arg("dst")
+            .query::<i64>(&mut c)
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        cmd("COPY")
+            .arg("src")
+            .arg("dst")
+            .arg("REPLACE")
+            .query::<i64>(&mut c)
+            .unwrap(),
+        1
+    );
+    assert_eq!(get(&mut c, "dst").as_deref(), Some("hello"));
+    assert_eq!(
+        cmd("COPY")
+            .arg("nokey")
+            .arg("x")
+            .query::<i64>(&mut c)
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        cmd("COPY")
+            .arg("src")
+            .arg("src")
+            .arg("DB")
+            .arg(3)
+            .query::<i64>(&mut c)
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        line(&mut r, &["COPY", "src", "src"]),
+        "-ERR source and destination objects are the same"
+    );
+    assert_eq!(
+        line(&mut r, &["COPY", "src", "x", "DB", "99"]),
+        "-ERR DB index is out of range"
+    );
+    assert_eq!(
+        line(&mut r, &["COPY", "src", "x", "DB", "z"]),
+        "-ERR value is not an integer or out of range"
+    );
+    assert_eq!(
+        line(&mut r, &["COPY", "src", "x", "BAD"]),
+        "-ERR syntax error"
+    );
+    select(&mut c, 3);
+    assert_eq!(get(&mut c, "src").as_deref(), Some("hello"));
+    select(&mut c, 0);
+
+    // MOVE
+    set(&mut c, "m", "1");
+    assert_eq!(cmd("MOVE").arg("m").arg(1).query::<i64>(&mut c).unwrap(), 1);
+    assert_eq!(get(&mut c, "m"), None);
+    set(&mut c, "m", "2");
+    assert_eq!(cmd("MOVE").arg("m").arg(1).query::<i64>(&mut c).unwrap(), 0);
+    assert_eq!(
+        cmd("MOVE")
+            .arg("nokey")
+            .arg(1)
+            .query::<i64>(&mut c)
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        line(&mut r, &["MOVE", "m", "0"]),
+        "-ERR source and destination objects are the same"
+    );
+    assert_eq!(
+        line(&mut r, &["MOVE", "m", "16"]),
+        "-ERR DB index is out of range"
+    );
+    assert_eq!(
+        line(&mut r, &["MOVE", "m", "x"]),
+        "-ERR value is not an integer or out of range"
+    );
+    select(&mut c, 1);
+    assert_eq!(get(&mut c, "m").as_deref(), Some("1"));
+
+    // SWAPDB: db1 {m:1}, db0 {src,dst,m:2}
+    let _: () = cmd("SWAPDB").arg(0).arg(1).query(&mut c).unwrap();
+    assert_eq!(get(&mut c, "m").as_deref(), Some("2"));
+    assert_eq!(cmd("DBSIZE").query::<i64>(&mut c).unwrap(), 3);
+    select(&mut c, 0);
+    assert_eq!(cmd("DBSIZE").query::<i64>(&mut c).unwrap(), 1);
+    assert_eq!(
+        line(&mut r, &["SWAPDB", "0", "x"]),
+        "-ERR invalid second DB index"
+    );
+    assert_eq!(
+        line(&mut r, &["SWAPDB", "x", "0"]),
+        "-ERR invalid first DB index"
+    );
+    assert_eq!(
+        line(&mut r, &["SWAPDB", "0", "16"]),
+        "-ERR DB index is out of range"
+    );
+    assert_eq!(line(&mut r, &["SWAPDB", "2", "2"]), "+OK");
+}
+
+#[test]
+fn swapdb_invalidates_watch() {
+    let s = common::Server::start();
+    let mut c = s.conn();
+    let mut other = s.conn();
+    set(&mut c, "w", "1");
+    let _: () = cmd("WATCH").arg("w").query(&mut c).unwrap();
+    let _: () = cmd("SWAPDB").arg(0).arg(1).query(&mut other).unwrap();
+    let _: () = cmd("MULTI").query(&mut c).unwrap();
+    let _: () = cmd("SET").arg("w").arg("2").query(&mut c).unwrap();
+    let v: Option<Vec<String>> = cmd("EXEC").query(&mut c).unwrap();
+    assert_eq!(v, None, "EXEC must fail after SWAPDB touched a watched db");
+
+    // A watched key that exists in neither swapped db is not touched.
+    let _: () = cmd("WATCH").arg("absent").query(&mut c).unwrap();
+    let _: () = cmd("SWAPDB").arg(0).arg(1).query(&mut other).unwrap();
+    let _: () = cmd("MULTI").query(&mut c).unwrap();
+    let _: () = cmd("SET").arg("x").arg("1").query(&mut c).unwrap();
+    let v: Option<Vec<String>> = cmd("EXEC").query(&mut c).unwrap();
+    assert_eq!(v, Some(vec!["OK".to_string()]));
+}
+
+#[test]
+fn object_subcommands() {
+    let s = common::Server::start();
+    let mut c = s.conn();
+    let mut r = s.raw();
+    set(&mut c, "i", "123");
+    set(&mut c, "bigint", "123456");
+    set(&mut c, "s", "abc");
+    let enc = |c: &mut Connection, k: &str| -> Option<String> {
+        cmd("OBJECT").arg("ENCODING").arg(k).query(c).unwrap()
+    };
+    assert_eq!(enc(&mut c, "i").as_deref(), Some("int"));
+    assert_eq!(enc(&mut c, "s").as_deref(), Some("embstr"));
+    assert_eq!(enc(&mut c, "nokey"), None);
+    let rc = |c: &mut Connection, k: &str| -> i64 {
+        cmd("OBJECT").arg("REFCOUNT").arg(k).query(c).unwrap()
+    };
+    assert_eq!(rc(&mut c, "i"), 2147483647);
+    assert_eq!(rc(&mut c, "bigint"), 1);
+    assert_eq!(rc(&mut c, "s"), 1);
+    let idle: i64 = cmd("OBJECT")
+        .arg("IDLETIME")
+        .arg("s")
+        .query(&mut c)
+        .unwrap();
+    assert!((0..=2).contains(&idle), "{idle}");
+    assert_eq!(
+        line(&mut r, &["OBJECT", "FREQ", "s"]),
+        "-ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."
+    );
+    let help: Vec<String> = cmd("OBJECT").arg("HELP").query(&mut c).unwrap();
+    assert!(help[0].starts_with("OBJECT <subcommand>"));
+    assert_eq!(
+        help.last().map(String::as_str),
+        Some("    Print this help.")
+    );
+    assert_eq!(
+        line(&mut r, &["OBJECT", "NOPE", "s"]),
+        "-ERR unknown subcommand 'NOPE'. Try OBJECT HELP."
+    );
+    assert_eq!(
+        line(&mut r, &["OBJECT", "ENCODING"]),
+        "-ERR wrong number of arguments for 'object|encoding' command"
+    );
+}
+
+#[test]
+fn object_under_lfu_policy() {
+    let s = common::Server::start_with(&["--maxmemory-policy", "allkeys-lfu"]);
+    let mut c = s.conn();
+    let mut r = s.raw();
+    set(&mut c, "s", "abc");
+    let f: i64 = cmd("OBJECT").arg("FREQ").arg("s").query(&mut c).unwrap();
+    assert!((0..=255).contains(&f));
+    assert!(
+        line(&mut r, &["OBJECT", "IDLETIME", "s"])
+            .starts_with("-ERR An LFU maxmemory policy is selected, idle time not tracked.")
+    );
+}
