@@ -343,7 +343,7 @@ fn http_requests_are_dropped_before_auth() {
 /// CVE-2022-36021: a pattern of many `*?` pairs must not make KEYS
 /// backtrack exponentially. Needs KEYS (the keys family, another branch).
 #[test]
-#[ignore = "needs the KEYS command, not on this branch"]
+
 fn keys_with_pathological_pattern_is_fast() {
     let s = common::Server::start();
     let mut r = s.raw();
