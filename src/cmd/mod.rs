@@ -392,6 +392,10 @@ impl Server {
             return;
         }
         self.call(c, id, args);
+        // handleClientsBlockedOnKeys after each command, as Redis does.
+        if !self.blocked.ready_keys.is_empty() {
+            crate::blocked::process_unblocked(self);
+        }
     }
 
     fn protected_command_allowed(&self, c: &Client, cmd: &Command) -> bool {

@@ -144,6 +144,7 @@ pub fn exec_command(srv: &mut Server, c: &mut Client, _a: &Args) {
     unwatch_all(srv, c);
     let queued = std::mem::take(&mut c.mstate);
     c.flags &= !cf::MULTI;
+    c.flags |= cf::DENY_BLOCKING;
     c.add_array_len(queued.len());
     for q in queued {
         let argv: Vec<Arg> = (0..q.argv.len() as u32).map(Arg::Owned).collect();
@@ -158,7 +159,7 @@ pub fn exec_command(srv: &mut Server, c: &mut Client, _a: &Args) {
             break;
         }
     }
-    c.flags &= !(cf::DIRTY_CAS | cf::DIRTY_EXEC);
+    c.flags &= !(cf::DIRTY_CAS | cf::DIRTY_EXEC | cf::DENY_BLOCKING);
     crate::blocked::after_exec(srv);
 }
 
