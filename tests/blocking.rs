@@ -185,6 +185,18 @@ fn blmove_and_brpoplpush() {
     expect(&mut a, "$1\r\nz\r\n");
     expect(&mut c, "*2\r\n$6\r\nchain2\r\n$1\r\nz\r\n");
     cmd(&mut b, &["EXISTS", "chain1", "chain2"], ":0\r\n");
+    // A destination turned into another type while waiting: the waiter
+    // stays blocked and the element stays in the source.
+    send(&mut a, &["BLMOVE", "s2", "d2", "LEFT", "LEFT", "0"]);
+    settle();
+    cmd(&mut b, &["SET", "d2", "str"], "+OK\r\n");
+    cmd(&mut b, &["RPUSH", "s2", "q"], ":1\r\n");
+    expect_silent(&mut a, 50);
+    cmd(&mut b, &["LLEN", "s2"], ":1\r\n");
+    cmd(&mut b, &["DEL", "d2"], ":1\r\n");
+    cmd(&mut b, &["RPUSH", "s2", "r"], ":2\r\n");
+    expect(&mut a, "$1\r\nq\r\n");
+    cmd(&mut b, &["LRANGE", "d2", "0", "-1"], "*1\r\n$1\r\nq\r\n");
     // Errors: bad direction, bad timeout.
     cmd(
         &mut b,

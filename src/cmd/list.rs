@@ -382,12 +382,13 @@ fn parse_timeout(srv: &Server, c: &mut Client, b: &[u8]) -> Option<i64> {
         c.add_error("ERR timeout is negative");
         return None;
     }
-    // Truncated to whole milliseconds, as Redis's (long long) cast does.
     if !ms.is_finite() || ms >= i64::MAX as f64 {
         c.add_error("ERR timeout is out of range");
         return None;
     }
-    let ms = ms as i64;
+    // Rounded up to whole milliseconds, so a tiny positive timeout does
+    // not turn into 0 (forever).
+    let ms = ms.ceil() as i64;
     if ms == 0 {
         return Some(0);
     }
@@ -994,9 +995,12 @@ fn bmove_generic(srv: &mut Server, c: &mut Client, a: &Args, from: bool, to: boo
         return;
     };
     let (src, dst) = (a.get(1), a.get(2));
+    // A waiter whose destination now holds another type is not served
+    // (Redis 7.0 leaves it blocked), so the element stays in the source.
+    let dst_bad = rerun(c) && list_at(srv, c.db, dst, Access::Write).is_err();
     match list_at(srv, c.db, src, Access::Write) {
         Err(()) if !rerun(c) => return c.add_error(WRONGTYPE),
-        Ok(Some(_)) => return lmove_generic(srv, c, src, dst, from, to),
+        Ok(Some(_)) if !dst_bad => return lmove_generic(srv, c, src, dst, from, to),
         _ => {}
     }
     if !may_block(c) {
