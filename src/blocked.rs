@@ -4,9 +4,15 @@
 //! Threads: main thread. A blocked client stays in its slot with the BLOCKED
 //! flag (its input is not processed meanwhile); `Blocked` maps
 //! (db, key) → waiters in arrival order. A write that signals a watched key
-//! queues it in `ready_keys`; the keys are served in beforeSleep (after the
-//! command, or after EXEC, so a push inside MULTI wakes waiters only after
-//! EXEC), each waiter re-running its command against the new state.
+//! queues it in `ready_keys`; the keys are served after each top-level
+//! command and in beforeSleep (never between the commands of an EXEC, so a
+//! push inside MULTI wakes waiters only after EXEC), each waiter re-running
+//! its command against the new state. A waiter that finds nothing re-blocks
+//! without leaving its queues, so it keeps its place and its deadline.
+//!
+//! Timeouts are checked in serverCron (precision: one cron period). CLIENT
+//! UNBLOCK goes through `client_unblock`. Not done: blocking on streams,
+//! WAIT, and module blocking (no such commands yet).
 
 use crate::net::client::{Client, flags};
 use crate::net::reply::Reply;
@@ -25,9 +31,12 @@ pub struct BlockState {
     pub db: usize,
 }
 
+/// Clients waiting on one key, as (fd, client id), in arrival order.
+pub type WaitQueue = VecDeque<(RawFd, u64)>;
+
 #[derive(Default)]
 pub struct Blocked {
-    pub waiters: HashMap<(usize, Box<[u8]>), VecDeque<(RawFd, u64)>>,
+    pub waiters: HashMap<(usize, Box<[u8]>), WaitQueue>,
     pub ready_keys: Vec<(usize, Box<[u8]>)>,
     pub nblocked: usize,
 }
@@ -190,14 +199,13 @@ pub fn handle_timeouts(srv: &mut Server) {
             if !seen.insert(id) {
                 continue;
             }
-            if let Some(Some(c)) = srv.clients.get(fd as usize) {
-                if c.id == id {
-                    if let Some(st) = &c.bstate {
-                        if st.timeout_ms > 0 && st.timeout_ms <= now {
-                            expired.push(fd);
-                        }
-                    }
-                }
+            if let Some(Some(c)) = srv.clients.get(fd as usize)
+                && c.id == id
+                && let Some(st) = &c.bstate
+                && st.timeout_ms > 0
+                && st.timeout_ms <= now
+            {
+                expired.push(fd);
             }
         }
     }
