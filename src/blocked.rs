@@ -48,6 +48,13 @@ impl Blocked {
     }
 }
 
+/// Whether a blocking command may block `c`: not inside MULTI/EXEC (EXEC
+/// runs its queue with DENY_BLOCKING, Redis's CLIENT_DENY_BLOCKING); a
+/// command that cannot block answers as if it had timed out.
+pub fn may_block(c: &Client) -> bool {
+    c.flags & (flags::MULTI | flags::DENY_BLOCKING) == 0
+}
+
 /// A key some client waits on was written: remember it for beforeSleep.
 pub fn signal_key_as_ready(srv: &mut Server, dbid: usize, key: &[u8]) {
     let k = (dbid, Box::<[u8]>::from(key));
@@ -71,6 +78,14 @@ pub fn block_client(srv: &mut Server, c: &mut Client, st: BlockState) {
     c.flags |= flags::BLOCKED;
     c.bstate = Some(Box::new(st));
     srv.blocked.nblocked += 1;
+}
+
+/// Counts a blocked command that ends without being served (timeout,
+/// CLIENT UNBLOCK): call() skipped it while it was blocked.
+fn count_unserved(srv: &mut Server, c: &Client) {
+    if let Some(st) = &c.bstate {
+        srv.commands.stats[st.cmd as usize].calls += 1;
+    }
 }
 
 /// Removes `c` from every wait queue (unblock, disconnect).
@@ -213,6 +228,7 @@ pub fn handle_timeouts(srv: &mut Server) {
         let Some(mut c) = srv.take_client(fd) else {
             continue;
         };
+        count_unserved(srv, &c);
         unblock_client(srv, &mut c);
         c.add_null_array();
         srv.process_input_buffer(&mut c);
@@ -235,6 +251,7 @@ pub fn client_unblock(srv: &mut Server, target_id: u64, error: bool) -> bool {
     let Some(mut c) = srv.take_client(fd as RawFd) else {
         return false;
     };
+    count_unserved(srv, &c);
     unblock_client(srv, &mut c);
     if error {
         c.add_error("UNBLOCKED client unblocked via CLIENT UNBLOCK");

@@ -354,11 +354,6 @@ fn add_value(c: &mut Client, v: &crate::ds::listpack::LpValue<'_>) {
     c.add_bulk(v.to_bytes(&mut buf));
 }
 
-/// A blocking command may block only outside MULTI/EXEC (and scripts).
-fn may_block(c: &Client) -> bool {
-    c.flags & (cf::MULTI | cf::DENY_BLOCKING) == 0
-}
-
 /// True while `blocked.rs` re-runs this client's command for a ready key.
 fn rerun(c: &Client) -> bool {
     c.has(cf::UNBLOCKED)
@@ -946,7 +941,7 @@ pub fn blmpop_command(srv: &mut Server, c: &mut Client, a: &Args) {
     if mpop_serve(srv, c, &m) {
         return;
     }
-    if !may_block(c) {
+    if !crate::blocked::may_block(c) {
         return c.add_null_array();
     }
     let keys = m.keys.iter().map(|k| k.to_vec()).collect();
@@ -975,7 +970,7 @@ fn bpop_generic(srv: &mut Server, c: &mut Client, a: &Args, left: bool) {
             }
         }
     }
-    if !may_block(c) {
+    if !crate::blocked::may_block(c) {
         // Treated as an immediate timeout (even with timeout 0).
         return c.add_null_array();
     }
@@ -1003,7 +998,7 @@ fn bmove_generic(srv: &mut Server, c: &mut Client, a: &Args, from: bool, to: boo
         Ok(Some(_)) if !dst_bad => return lmove_generic(srv, c, src, dst, from, to),
         _ => {}
     }
-    if !may_block(c) {
+    if !crate::blocked::may_block(c) {
         // BLMOVE/BRPOPLPUSH in MULTI reply a null bulk, unlike the pops.
         return c.add_null();
     }

@@ -420,8 +420,12 @@ impl Server {
         c.flags &= !cf::EXECUTING;
         let us = start.elapsed().as_micros() as u64;
         let st = &mut self.commands.stats[id as usize];
-        st.calls += 1;
-        st.usec += us;
+        // A command that blocked is counted once, when it is finally
+        // served or times out (Redis's updateStatsOnUnblock).
+        if !c.has(cf::BLOCKED) {
+            st.calls += 1;
+            st.usec += us;
+        }
         if c.errors > 0 {
             st.failed_calls += 1;
         }
