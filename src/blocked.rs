@@ -269,3 +269,77 @@ pub fn after_exec(_srv: &mut Server) {
     // the command and again in beforeSleep), never between the queued
     // commands, so waiters see the transaction's final state.
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::client::{Arg, Args};
+    use std::os::fd::{AsRawFd, OwnedFd};
+    use std::os::unix::net::UnixStream;
+
+    /// Adds a client on one end of a socket pair; the other end is returned
+    /// so the connection stays open.
+    fn add_client(srv: &mut Server) -> (RawFd, u64, UnixStream) {
+        let (ours, theirs) = UnixStream::pair().unwrap();
+        let fd: OwnedFd = ours.into();
+        let raw = fd.as_raw_fd();
+        let id = srv.next_client_id;
+        srv.next_client_id += 1;
+        let mut c = Client::new(id, fd, ferrodis_ffi::net::Peer::Unix, srv.now_ms);
+        c.authenticated = true;
+        if raw as usize >= srv.clients.len() {
+            srv.clients.resize_with(raw as usize + 1, || None);
+        }
+        srv.clients[raw as usize] = Some(Box::new(c));
+        (raw, id, theirs)
+    }
+
+    fn run(srv: &mut Server, fd: RawFd, argv: &[&str]) {
+        let owned: Vec<Vec<u8>> = argv.iter().map(|s| s.as_bytes().to_vec()).collect();
+        let ix: Vec<Arg> = (0..owned.len() as u32).map(Arg::Owned).collect();
+        let a = Args {
+            qb: &[],
+            argv: &ix,
+            owned: &owned,
+        };
+        let mut c = srv.take_client(fd).unwrap();
+        srv.process_args(&mut c, &a);
+        srv.clients[fd as usize] = Some(c);
+    }
+
+    fn client(srv: &Server, fd: RawFd) -> &Client {
+        srv.clients[fd as usize].as_deref().unwrap()
+    }
+
+    #[test]
+    fn client_unblock_timeout_and_error() {
+        let mut srv = Server::new(crate::config::Config::default(), None).unwrap();
+        let (fd, id, _peer) = add_client(&mut srv);
+        assert!(!client_unblock(&mut srv, id, false), "not blocked yet");
+
+        run(&mut srv, fd, &["BLPOP", "k", "0"]);
+        assert!(client(&srv, fd).has(flags::BLOCKED));
+        assert!(client(&srv, fd).buf.is_empty());
+        assert!(client_unblock(&mut srv, id, false));
+        assert!(!client(&srv, fd).has(flags::BLOCKED));
+        assert_eq!(client(&srv, fd).buf, b"*-1\r\n");
+        assert!(srv.blocked.waiters.is_empty());
+        assert_eq!(srv.blocked.nblocked, 0);
+
+        srv.clients[fd as usize].as_mut().unwrap().buf.clear();
+        run(&mut srv, fd, &["BLMOVE", "a", "b", "LEFT", "LEFT", "0"]);
+        assert!(client(&srv, fd).has(flags::BLOCKED));
+        assert!(client_unblock(&mut srv, id, true));
+        assert_eq!(
+            client(&srv, fd).buf,
+            b"-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n"
+        );
+        assert!(!client_unblock(&mut srv, id, true));
+        assert!(!client_unblock(&mut srv, id + 100, false), "unknown id");
+
+        // A push now finds no waiter and stays.
+        srv.clients[fd as usize].as_mut().unwrap().buf.clear();
+        run(&mut srv, fd, &["RPUSH", "a", "x"]);
+        assert_eq!(client(&srv, fd).buf, b":1\r\n");
+    }
+}
