@@ -49,10 +49,11 @@ impl Blocked {
 }
 
 /// Whether a blocking command may block `c`: not inside MULTI/EXEC (EXEC
-/// runs its queue with DENY_BLOCKING, Redis's CLIENT_DENY_BLOCKING); a
-/// command that cannot block answers as if it had timed out.
+/// keeps MULTI set while its queue runs, standing in for Redis's
+/// CLIENT_DENY_BLOCKING); a command that cannot block answers as if it had
+/// timed out.
 pub fn may_block(c: &Client) -> bool {
-    c.flags & (flags::MULTI | flags::DENY_BLOCKING) == 0
+    !c.has(flags::MULTI)
 }
 
 /// A key some client waits on was written: remember it for beforeSleep.

@@ -16,7 +16,7 @@
 //!   re-running (7.2 re-runs); the visible difference is that BLPOP on
 //!   several keys pops from its first non-empty key rather than from the
 //!   key that was signalled.
-//! - Inside MULTI/EXEC (DENY_BLOCKING) a blocking command that would block
+//! - Inside MULTI/EXEC (the MULTI flag) a blocking command that would block
 //!   answers as if it timed out, as Redis does.
 //! - On a re-run, a key that was overwritten with another type is treated
 //!   as empty so the client keeps waiting (Redis 7.0 only serves waiters

@@ -143,8 +143,10 @@ pub fn exec_command(srv: &mut Server, c: &mut Client, _a: &Args) {
     // Unwatch first: the transaction's own writes must not dirty it.
     unwatch_all(srv, c);
     let queued = std::mem::take(&mut c.mstate);
-    c.flags &= !cf::MULTI;
-    c.flags |= cf::DENY_BLOCKING;
+    // MULTI stays set while the queued commands run (as in Redis): commands
+    // that behave differently inside a transaction (blocking ones must not
+    // block) see it, and none of them is re-queued since they go straight
+    // to call().
     c.add_array_len(queued.len());
     for q in queued {
         let argv: Vec<Arg> = (0..q.argv.len() as u32).map(Arg::Owned).collect();
@@ -159,7 +161,7 @@ pub fn exec_command(srv: &mut Server, c: &mut Client, _a: &Args) {
             break;
         }
     }
-    c.flags &= !(cf::DIRTY_CAS | cf::DIRTY_EXEC | cf::DENY_BLOCKING);
+    c.flags &= !(cf::MULTI | cf::DIRTY_CAS | cf::DIRTY_EXEC);
     crate::blocked::after_exec(srv);
 }
 
@@ -202,12 +204,15 @@ pub fn unwatch_all(srv: &mut Server, c: &mut Client) {
 
 fn mark_dirty(srv: &mut Server, watchers: &[(std::os::fd::RawFd, u64)]) {
     for &(fd, id) in watchers {
-        if (fd, id) == srv.current_client {
-            srv.current_dirty_cas = true;
-        } else if let Some(Some(w)) = srv.clients.get_mut(fd as usize) {
-            if w.id == id {
-                w.flags |= cf::DIRTY_CAS;
-            }
+        // A client found in its slot is flagged directly; only the client
+        // out of its slot while running is flagged through call(). Testing
+        // the slot first matters: `current_client` is stale outside a
+        // command (e.g. a write from cron), and a stale match would dirty
+        // whichever client runs next instead of the watcher.
+        match srv.clients.get_mut(fd as usize) {
+            Some(Some(w)) if w.id == id => w.flags |= cf::DIRTY_CAS,
+            _ if (fd, id) == srv.current_client => srv.current_dirty_cas = true,
+            _ => {}
         }
     }
 }

@@ -45,8 +45,6 @@ pub mod flags {
     pub const UNBLOCKED: u32 = 1 << 15;
     pub const EXECUTING: u32 = 1 << 16;
     pub const NO_TOUCH: u32 = 1 << 17;
-    /// Blocking commands must not block (inside EXEC; Redis CLIENT_DENY_BLOCKING).
-    pub const DENY_BLOCKING: u32 = 1 << 18;
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
