@@ -4,13 +4,20 @@
 //! Threads: main thread. A blocked client stays in its slot with the BLOCKED
 //! flag (its input is not processed meanwhile); `Blocked` maps
 //! (db, key) → waiters in arrival order. A write that signals a watched key
-//! queues it in `ready_keys`; the keys are served in beforeSleep (after the
-//! command, or after EXEC, so a push inside MULTI wakes waiters only after
-//! EXEC), each waiter re-running its command against the new state.
+//! queues it in `ready_keys`; the keys are served after each top-level
+//! command and in beforeSleep (never between the commands of an EXEC, so a
+//! push inside MULTI wakes waiters only after EXEC), each waiter re-running
+//! its command against the new state. A waiter that finds nothing re-blocks
+//! without leaving its queues, so it keeps its place and its deadline.
+//!
+//! Timeouts are checked in serverCron (precision: one cron period). CLIENT
+//! UNBLOCK goes through `client_unblock`. Not done: blocking on streams,
+//! WAIT, and module blocking (no such commands yet).
 
-use crate::net::client::Client;
+use crate::net::client::{Client, flags};
+use crate::net::reply::Reply;
 use crate::server::Server;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::os::fd::RawFd;
 
 /// Why and until when a client is blocked, and the command to re-run.
@@ -24,9 +31,12 @@ pub struct BlockState {
     pub db: usize,
 }
 
+/// Clients waiting on one key, as (fd, client id), in arrival order.
+pub type WaitQueue = VecDeque<(RawFd, u64)>;
+
 #[derive(Default)]
 pub struct Blocked {
-    pub waiters: HashMap<(usize, Box<[u8]>), VecDeque<(RawFd, u64)>>,
+    pub waiters: HashMap<(usize, Box<[u8]>), WaitQueue>,
     pub ready_keys: Vec<(usize, Box<[u8]>)>,
     pub nblocked: usize,
 }
@@ -36,6 +46,14 @@ impl Blocked {
     pub fn has_waiters(&self) -> bool {
         !self.waiters.is_empty()
     }
+}
+
+/// Whether a blocking command may block `c`: not inside MULTI/EXEC (EXEC
+/// keeps MULTI set while its queue runs, standing in for Redis's
+/// CLIENT_DENY_BLOCKING); a command that cannot block answers as if it had
+/// timed out.
+pub fn may_block(c: &Client) -> bool {
+    !c.has(flags::MULTI)
 }
 
 /// A key some client waits on was written: remember it for beforeSleep.
@@ -58,9 +76,17 @@ pub fn block_client(srv: &mut Server, c: &mut Client, st: BlockState) {
             q.push_back((c.raw_fd(), c.id));
         }
     }
-    c.flags |= crate::net::client::flags::BLOCKED;
+    c.flags |= flags::BLOCKED;
     c.bstate = Some(Box::new(st));
     srv.blocked.nblocked += 1;
+}
+
+/// Counts a blocked command that ends without being served (timeout,
+/// CLIENT UNBLOCK): call() skipped it while it was blocked.
+fn count_unserved(srv: &mut Server, c: &Client) {
+    if let Some(st) = &c.bstate {
+        srv.commands.stats[st.cmd as usize].calls += 1;
+    }
 }
 
 /// Removes `c` from every wait queue (unblock, disconnect).
@@ -75,7 +101,7 @@ pub fn unblock_client(srv: &mut Server, c: &mut Client) {
             }
         }
     }
-    c.flags &= !crate::net::client::flags::BLOCKED;
+    c.flags &= !flags::BLOCKED;
     srv.blocked.nblocked -= 1;
 }
 
@@ -87,7 +113,10 @@ pub fn forget_client(srv: &mut Server, c: &mut Client) {
 
 /// Serves clients blocked on keys that became ready: each waiter, in
 /// arrival order, re-runs its command; one that is served is unblocked and
-/// its reply queued; one that still finds nothing stays blocked.
+/// its reply queued; one that still finds nothing stays blocked, in place.
+/// Called from beforeSleep and after every top-level command, so a
+/// pipelined command that follows a push sees the waiters already served
+/// (Redis runs handleClientsBlockedOnKeys after each command too).
 pub fn process_unblocked(srv: &mut Server) {
     while !srv.blocked.ready_keys.is_empty() {
         let ready = std::mem::take(&mut srv.blocked.ready_keys);
@@ -97,6 +126,11 @@ pub fn process_unblocked(srv: &mut Server) {
             };
             let waiters: Vec<(RawFd, u64)> = q.iter().copied().collect();
             for (fd, id) in waiters {
+                // Nothing left to serve (emptied by an earlier waiter, or
+                // deleted): the rest keep waiting without being re-run.
+                if !srv.exists(k.0, &k.1) {
+                    break;
+                }
                 let Some(mut c) = srv.take_client(fd) else {
                     continue;
                 };
@@ -106,7 +140,7 @@ pub fn process_unblocked(srv: &mut Server) {
                 }
                 rerun_blocked(srv, &mut c);
                 // Served clients continue with their pipelined input.
-                if !c.has(crate::net::client::flags::BLOCKED) {
+                if !c.has(flags::BLOCKED) {
                     srv.process_input_buffer(&mut c);
                 }
                 srv.put_client(c);
@@ -116,67 +150,197 @@ pub fn process_unblocked(srv: &mut Server) {
 }
 
 /// Re-runs a blocked client's command; the command itself either serves the
-/// client (and unblocks it) or finds the keys still empty (and stays).
+/// client or finds the keys still empty and blocks again. The client stays
+/// in the wait queues meanwhile, so blocking again keeps its position
+/// (block_client does not re-queue a client already queued) and its
+/// original deadline.
 fn rerun_blocked(srv: &mut Server, c: &mut Client) {
-    let Some(st) = c.bstate.as_ref() else { return };
-    let argv = st.argv.clone();
-    let cmd = st.cmd;
-    let db = c.db;
-    c.db = st.db;
-    unblock_client(srv, c);
-    let args_ix: Vec<crate::net::client::Arg> = (0..argv.len() as u32)
+    let Some(st) = c.bstate.take() else { return };
+    c.flags &= !flags::BLOCKED;
+    srv.blocked.nblocked -= 1;
+    let args_ix: Vec<crate::net::client::Arg> = (0..st.argv.len() as u32)
         .map(crate::net::client::Arg::Owned)
         .collect();
     let args = crate::net::client::Args {
         qb: &[],
         argv: &args_ix,
-        owned: &argv,
+        owned: &st.argv,
     };
-    c.flags |= crate::net::client::flags::UNBLOCKED;
-    srv.call(c, cmd, &args);
-    c.flags &= !crate::net::client::flags::UNBLOCKED;
-    if !c.has(crate::net::client::flags::BLOCKED) {
+    let db = c.db;
+    c.db = st.db;
+    c.flags |= flags::UNBLOCKED;
+    srv.call(c, st.cmd, &args);
+    c.flags &= !flags::UNBLOCKED;
+    if let Some(again) = c.bstate.as_mut() {
+        again.timeout_ms = st.timeout_ms;
+        // Keys of the old wait that the new one does not share.
+        let stale: Vec<(usize, Vec<u8>)> = st
+            .keys
+            .into_iter()
+            .filter(|k| !again.keys.contains(k))
+            .collect();
+        dequeue(srv, c.id, stale);
+    } else {
+        dequeue(srv, c.id, st.keys);
         c.db = db;
     }
 }
 
+/// Removes client `id` from the wait queues of `keys`.
+fn dequeue(srv: &mut Server, id: u64, keys: Vec<(usize, Vec<u8>)>) {
+    for (db, key) in keys {
+        let k = (db, key.into_boxed_slice());
+        if let Some(q) = srv.blocked.waiters.get_mut(&k) {
+            q.retain(|&(_, cid)| cid != id);
+            if q.is_empty() {
+                srv.blocked.waiters.remove(&k);
+            }
+        }
+    }
+}
+
 /// Blocked clients whose timeout passed get the command's timeout reply
-/// (a null array).
+/// (a null array, for lists and sorted sets alike, as Redis 7.0's
+/// replyToBlockedClientTimedOut). Runs from serverCron, so a timeout fires
+/// within one cron period (1000/hz ms) of its deadline.
 pub fn handle_timeouts(srv: &mut Server) {
     if srv.blocked.nblocked == 0 {
         return;
     }
     let now = srv.now_ms;
-    let mut expired: Vec<(RawFd, u64)> = Vec::new();
+    let mut seen: HashSet<u64> = HashSet::new();
+    let mut expired: Vec<RawFd> = Vec::new();
     for q in srv.blocked.waiters.values() {
         for &(fd, id) in q {
-            if let Some(Some(c)) = srv.clients.get(fd as usize) {
-                if c.id == id {
-                    if let Some(st) = &c.bstate {
-                        if st.timeout_ms > 0 && st.timeout_ms <= now && !expired.contains(&(fd, id))
-                        {
-                            expired.push((fd, id));
-                        }
-                    }
-                }
+            if !seen.insert(id) {
+                continue;
+            }
+            if let Some(Some(c)) = srv.clients.get(fd as usize)
+                && c.id == id
+                && let Some(st) = &c.bstate
+                && st.timeout_ms > 0
+                && st.timeout_ms <= now
+            {
+                expired.push(fd);
             }
         }
     }
-    for (fd, _) in expired {
+    for fd in expired {
         let Some(mut c) = srv.take_client(fd) else {
             continue;
         };
+        count_unserved(srv, &c);
         unblock_client(srv, &mut c);
-        use crate::net::reply::Reply;
         c.add_null_array();
         srv.process_input_buffer(&mut c);
         srv.put_client(c);
     }
 }
 
+/// CLIENT UNBLOCK id [TIMEOUT|ERROR]: unblocks client `target_id` if it is
+/// blocked on keys, replying as on timeout (null array) or, with `error`,
+/// with an UNBLOCKED error. Returns whether a client was unblocked (the
+/// command's 1 or 0). The caller is running a command, so it is out of its
+/// slot and never the target (a blocked client runs no commands).
+pub fn client_unblock(srv: &mut Server, target_id: u64, error: bool) -> bool {
+    let Some(fd) = srv.clients.iter().position(|slot| {
+        slot.as_ref()
+            .is_some_and(|c| c.id == target_id && c.bstate.is_some())
+    }) else {
+        return false;
+    };
+    let Some(mut c) = srv.take_client(fd as RawFd) else {
+        return false;
+    };
+    count_unserved(srv, &c);
+    unblock_client(srv, &mut c);
+    if error {
+        c.add_error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+    } else {
+        c.add_null_array();
+    }
+    srv.process_input_buffer(&mut c);
+    srv.put_client(c);
+    true
+}
+
 /// After EXEC: keys signalled inside the transaction are served now.
 pub fn after_exec(_srv: &mut Server) {
-    // Ready keys are processed in beforeSleep, which runs after the whole
-    // EXEC reply; nothing else to do here. Kept as the hook point where
-    // Redis calls handleClientsBlockedOnKeys after a transaction.
+    // Ready keys are processed after the EXEC command returns (right after
+    // the command and again in beforeSleep), never between the queued
+    // commands, so waiters see the transaction's final state.
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::client::{Arg, Args};
+    use std::os::fd::{AsRawFd, OwnedFd};
+    use std::os::unix::net::UnixStream;
+
+    /// Adds a client on one end of a socket pair; the other end is returned
+    /// so the connection stays open.
+    fn add_client(srv: &mut Server) -> (RawFd, u64, UnixStream) {
+        let (ours, theirs) = UnixStream::pair().unwrap();
+        let fd: OwnedFd = ours.into();
+        let raw = fd.as_raw_fd();
+        let id = srv.next_client_id;
+        srv.next_client_id += 1;
+        let mut c = Client::new(id, fd, ferrodis_ffi::net::Peer::Unix, srv.now_ms);
+        c.authenticated = true;
+        if raw as usize >= srv.clients.len() {
+            srv.clients.resize_with(raw as usize + 1, || None);
+        }
+        srv.clients[raw as usize] = Some(Box::new(c));
+        (raw, id, theirs)
+    }
+
+    fn run(srv: &mut Server, fd: RawFd, argv: &[&str]) {
+        let owned: Vec<Vec<u8>> = argv.iter().map(|s| s.as_bytes().to_vec()).collect();
+        let ix: Vec<Arg> = (0..owned.len() as u32).map(Arg::Owned).collect();
+        let a = Args {
+            qb: &[],
+            argv: &ix,
+            owned: &owned,
+        };
+        let mut c = srv.take_client(fd).unwrap();
+        srv.process_args(&mut c, &a);
+        srv.clients[fd as usize] = Some(c);
+    }
+
+    fn client(srv: &Server, fd: RawFd) -> &Client {
+        srv.clients[fd as usize].as_deref().unwrap()
+    }
+
+    #[test]
+    fn client_unblock_timeout_and_error() {
+        let mut srv = Server::new(crate::config::Config::default(), None).unwrap();
+        let (fd, id, _peer) = add_client(&mut srv);
+        assert!(!client_unblock(&mut srv, id, false), "not blocked yet");
+
+        run(&mut srv, fd, &["BLPOP", "k", "0"]);
+        assert!(client(&srv, fd).has(flags::BLOCKED));
+        assert!(client(&srv, fd).buf.is_empty());
+        assert!(client_unblock(&mut srv, id, false));
+        assert!(!client(&srv, fd).has(flags::BLOCKED));
+        assert_eq!(client(&srv, fd).buf, b"*-1\r\n");
+        assert!(srv.blocked.waiters.is_empty());
+        assert_eq!(srv.blocked.nblocked, 0);
+
+        srv.clients[fd as usize].as_mut().unwrap().buf.clear();
+        run(&mut srv, fd, &["BLMOVE", "a", "b", "LEFT", "LEFT", "0"]);
+        assert!(client(&srv, fd).has(flags::BLOCKED));
+        assert!(client_unblock(&mut srv, id, true));
+        assert_eq!(
+            client(&srv, fd).buf,
+            b"-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n"
+        );
+        assert!(!client_unblock(&mut srv, id, true));
+        assert!(!client_unblock(&mut srv, id + 100, false), "unknown id");
+
+        // A push now finds no waiter and stays.
+        srv.clients[fd as usize].as_mut().unwrap().buf.clear();
+        run(&mut srv, fd, &["RPUSH", "a", "x"]);
+        assert_eq!(client(&srv, fd).buf, b":1\r\n");
+    }
 }

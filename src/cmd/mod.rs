@@ -393,6 +393,10 @@ impl Server {
             return;
         }
         self.call(c, id, args);
+        // handleClientsBlockedOnKeys after each command, as Redis does.
+        if !self.blocked.ready_keys.is_empty() {
+            crate::blocked::process_unblocked(self);
+        }
     }
 
     fn protected_command_allowed(&self, c: &Client, cmd: &Command) -> bool {
@@ -417,8 +421,12 @@ impl Server {
         c.flags &= !cf::EXECUTING;
         let us = ferrodis_ffi::sys::monotonic_us().saturating_sub(start);
         let st = &mut self.commands.stats[id as usize];
-        st.calls += 1;
-        st.usec += us;
+        // A command that blocked is counted once, when it is finally
+        // served or times out (Redis's updateStatsOnUnblock).
+        if !c.has(cf::BLOCKED) {
+            st.calls += 1;
+            st.usec += us;
+        }
         if c.errors > 0 {
             st.failed_calls += 1;
         }
