@@ -287,7 +287,7 @@ mod tests {
         assert_eq!(s.len(), 5);
         // Too long for a listpack: intset goes straight to a table.
         let mut s = filled(&[b"1"]);
-        s.add(b"123456789", LIM);
+        s.add(b"abcdefghi", LIM);
         assert_eq!(s.encoding(), "hashtable");
         // A non-integer into a full-enough intset also skips the listpack.
         let mut s = filled(&[b"1", b"2", b"3", b"4"]);
