@@ -27,19 +27,23 @@ fn q<T: redis::FromRedisValue>(c: &mut Connection, args: &[&str]) -> T {
 /// OBJECT ENCODING of `key`, or None when this build has no OBJECT command
 /// (it is another family's command; the assertions below then only check
 /// replies).
-fn encoding(r: &mut Raw, key: &str) -> Option<String> {
-    let l = line(r, &["OBJECT", "ENCODING", key]);
-    if l.starts_with("-ERR unknown command") {
-        eprintln!("OBJECT not available: encoding assertions skipped");
-        return None;
+fn encoding(c: &mut Connection, key: &str) -> Option<String> {
+    match redis::cmd("OBJECT")
+        .arg("ENCODING")
+        .arg(key)
+        .query::<String>(c)
+    {
+        Ok(e) => Some(e),
+        Err(e) if e.to_string().contains("unknown command") => {
+            eprintln!("OBJECT not available: encoding assertions skipped");
+            None
+        }
+        Err(e) => panic!("OBJECT ENCODING {key}: {e}"),
     }
-    assert!(l.starts_with('$'), "OBJECT ENCODING {key}: {l}");
-    let body = r.read_until(b"\r\n");
-    Some(String::from_utf8_lossy(&body).trim_end().to_string())
 }
 
-fn assert_enc(r: &mut Raw, key: &str, want: &str) {
-    if let Some(e) = encoding(r, key) {
+fn assert_enc(c: &mut Connection, key: &str, want: &str) {
+    if let Some(e) = encoding(c, key) {
         assert_eq!(e, want, "encoding of {key}");
     }
 }
@@ -345,38 +349,38 @@ fn encoding_conversions() {
     for i in 0..128 {
         q::<i64>(&mut c, &["HSET", "h", &format!("f{i}"), "v"]);
     }
-    assert_enc(&mut r, "h", "listpack");
+    assert_enc(&mut c, "h", "listpack");
     q::<i64>(&mut c, &["HSET", "h", "f128", "v"]);
-    assert_enc(&mut r, "h", "hashtable");
+    assert_enc(&mut c, "h", "hashtable");
     assert_eq!(q::<i64>(&mut c, &["HLEN", "h"]), 129);
     // Never converts back.
     for i in 0..120 {
         q::<i64>(&mut c, &["HDEL", "h", &format!("f{i}")]);
     }
-    assert_enc(&mut r, "h", "hashtable");
+    assert_enc(&mut c, "h", "hashtable");
     assert_eq!(q::<String>(&mut c, &["HGET", "h", "f125"]), "v");
 
     // By value size: 64 bytes fit, 65 do not.
     let v64 = "x".repeat(64);
     let v65 = "x".repeat(65);
     q::<i64>(&mut c, &["HSET", "v", "f", &v64]);
-    assert_enc(&mut r, "v", "listpack");
+    assert_enc(&mut c, "v", "listpack");
     q::<i64>(&mut c, &["HSET", "v", "g", &v65]);
-    assert_enc(&mut r, "v", "hashtable");
+    assert_enc(&mut c, "v", "hashtable");
     assert_eq!(q::<String>(&mut c, &["HGET", "v", "g"]), v65);
     assert_eq!(q::<String>(&mut c, &["HGET", "v", "f"]), v64);
     // By field size.
     q::<i64>(&mut c, &["HSET", "k", &v65, "1"]);
-    assert_enc(&mut r, "k", "hashtable");
+    assert_enc(&mut c, "k", "hashtable");
     // Through HINCRBYFLOAT / HSETNX too.
     q::<i64>(&mut c, &["HSETNX", "nx", "f", &v65]);
-    assert_enc(&mut r, "nx", "hashtable");
+    assert_enc(&mut c, "nx", "hashtable");
     // A large element (far over the limits) converts instead of growing
     // the listpack.
     let huge = "y".repeat(100_000);
     q::<i64>(&mut c, &["HSET", "huge", "a", "1"]);
     q::<i64>(&mut c, &["HSET", "huge", "b", &huge]);
-    assert_enc(&mut r, "huge", "hashtable");
+    assert_enc(&mut c, "huge", "hashtable");
     assert_eq!(q::<i64>(&mut c, &["HSTRLEN", "huge", "b"]), 100_000);
 
     // CONFIG SET takes effect for later conversions.
@@ -394,13 +398,13 @@ fn encoding_conversions() {
         &mut c,
         &["HSET", "c", "1", "a", "2", "b", "3", "c", "4", "d"],
     );
-    assert_enc(&mut r, "c", "listpack");
+    assert_enc(&mut c, "c", "listpack");
     q::<i64>(&mut c, &["HSET", "c", "5", "e"]);
-    assert_enc(&mut r, "c", "hashtable");
+    assert_enc(&mut c, "c", "hashtable");
     q::<i64>(&mut c, &["HSET", "d", "f", "123456789"]);
-    assert_enc(&mut r, "d", "hashtable");
+    assert_enc(&mut c, "d", "hashtable");
     q::<i64>(&mut c, &["HSET", "e", "f", "12345678"]);
-    assert_enc(&mut r, "e", "listpack");
+    assert_enc(&mut c, "e", "listpack");
 }
 
 #[test]
@@ -408,11 +412,10 @@ fn startup_thresholds() {
     // The directives at start-up apply as well (and do not need CONFIG).
     let s = common::Server::start_with(&["--hash-max-listpack-entries", "2"]);
     let mut c = s.conn();
-    let mut r = s.raw();
     q::<i64>(&mut c, &["HSET", "h", "a", "1", "b", "2"]);
-    assert_enc(&mut r, "h", "listpack");
+    assert_enc(&mut c, "h", "listpack");
     q::<i64>(&mut c, &["HSET", "h", "c", "3"]);
-    assert_enc(&mut r, "h", "hashtable");
+    assert_enc(&mut c, "h", "hashtable");
     let all: HashMap<String, String> = q(&mut c, &["HGETALL", "h"]);
     assert_eq!(all.len(), 3);
 }

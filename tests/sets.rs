@@ -37,19 +37,23 @@ fn set_of(xs: &[&str]) -> HashSet<String> {
 
 /// OBJECT ENCODING of `key`, or None when this build has no OBJECT command
 /// (another family's command; then only replies are checked).
-fn encoding(r: &mut Raw, key: &str) -> Option<String> {
-    let l = line(r, &["OBJECT", "ENCODING", key]);
-    if l.starts_with("-ERR unknown command") {
-        eprintln!("OBJECT not available: encoding assertions skipped");
-        return None;
+fn encoding(c: &mut Connection, key: &str) -> Option<String> {
+    match redis::cmd("OBJECT")
+        .arg("ENCODING")
+        .arg(key)
+        .query::<String>(c)
+    {
+        Ok(e) => Some(e),
+        Err(e) if e.to_string().contains("unknown command") => {
+            eprintln!("OBJECT not available: encoding assertions skipped");
+            None
+        }
+        Err(e) => panic!("OBJECT ENCODING {key}: {e}"),
     }
-    assert!(l.starts_with('$'), "OBJECT ENCODING {key}: {l}");
-    let body = r.read_until(b"\r\n");
-    Some(String::from_utf8_lossy(&body).trim_end().to_string())
 }
 
-fn assert_enc(r: &mut Raw, key: &str, want: &str) {
-    if let Some(e) = encoding(r, key) {
+fn assert_enc(c: &mut Connection, key: &str, want: &str) {
+    if let Some(e) = encoding(c, key) {
         assert_eq!(e, want, "encoding of {key}");
     }
 }
@@ -380,16 +384,16 @@ fn encoding_conversions() {
     let mut r = s.raw();
     // intset up to 512 integers, then hashtable.
     sadd_many(&mut c, "ints", (0..512).map(|i| i.to_string()));
-    assert_enc(&mut r, "ints", "intset");
+    assert_enc(&mut c, "ints", "intset");
     q::<i64>(&mut c, &["SADD", "ints", "512"]);
-    assert_enc(&mut r, "ints", "hashtable");
+    assert_enc(&mut c, "ints", "hashtable");
     assert_eq!(q::<i64>(&mut c, &["SCARD", "ints"]), 513);
     assert_eq!(q::<i64>(&mut c, &["SISMEMBER", "ints", "0"]), 1);
     // A string into a small intset: listpack.
     q::<i64>(&mut c, &["SADD", "mix", "1", "2"]);
-    assert_enc(&mut r, "mix", "intset");
+    assert_enc(&mut c, "mix", "intset");
     q::<i64>(&mut c, &["SADD", "mix", "abc"]);
-    assert_enc(&mut r, "mix", "listpack");
+    assert_enc(&mut c, "mix", "listpack");
     assert_eq!(
         members(&mut c, &["SMEMBERS", "mix"]),
         set_of(&["1", "2", "abc"])
@@ -397,37 +401,37 @@ fn encoding_conversions() {
     // A string into an intset of >= 128: straight to a hashtable.
     sadd_many(&mut c, "mix2", (0..128).map(|i| i.to_string()));
     q::<i64>(&mut c, &["SADD", "mix2", "abc"]);
-    assert_enc(&mut r, "mix2", "hashtable");
+    assert_enc(&mut c, "mix2", "hashtable");
     // listpack up to 128 entries.
     sadd_many(&mut c, "lp", (0..128).map(|i| format!("m{i}")));
-    assert_enc(&mut r, "lp", "listpack");
+    assert_enc(&mut c, "lp", "listpack");
     q::<i64>(&mut c, &["SADD", "lp", "m128"]);
-    assert_enc(&mut r, "lp", "hashtable");
+    assert_enc(&mut c, "lp", "hashtable");
     // Never converts back.
     for i in 0..100 {
         q::<i64>(&mut c, &["SREM", "lp", &format!("m{i}")]);
     }
-    assert_enc(&mut r, "lp", "hashtable");
+    assert_enc(&mut c, "lp", "hashtable");
     // By element size: 64 bytes fit a listpack, 65 do not.
     q::<i64>(&mut c, &["SADD", "sz", &"x".repeat(64)]);
-    assert_enc(&mut r, "sz", "listpack");
+    assert_enc(&mut c, "sz", "listpack");
     q::<i64>(&mut c, &["SADD", "sz", &"y".repeat(65)]);
-    assert_enc(&mut r, "sz", "hashtable");
+    assert_enc(&mut c, "sz", "hashtable");
     q::<i64>(&mut c, &["SADD", "sz2", "1", &"y".repeat(65)]);
-    assert_enc(&mut r, "sz2", "hashtable");
+    assert_enc(&mut c, "sz2", "hashtable");
     // A huge element converts instead of growing the compact encoding.
     let huge = "h".repeat(200_000);
     q::<i64>(&mut c, &["SADD", "huge", "a"]);
     q::<i64>(&mut c, &["SADD", "huge", &huge]);
-    assert_enc(&mut r, "huge", "hashtable");
+    assert_enc(&mut c, "huge", "hashtable");
     assert_eq!(q::<i64>(&mut c, &["SISMEMBER", "huge", &huge]), 1);
     // Store results get the encoding their contents call for.
     q::<i64>(&mut c, &["SUNIONSTORE", "u", "ints"]);
-    assert_enc(&mut r, "u", "hashtable");
+    assert_enc(&mut c, "u", "hashtable");
     q::<i64>(&mut c, &["SINTERSTORE", "u2", "mix", "mix"]);
-    assert_enc(&mut r, "u2", "listpack");
+    assert_enc(&mut c, "u2", "listpack");
     q::<i64>(&mut c, &["SDIFFSTORE", "u3", "mix2", "mix"]);
-    assert_enc(&mut r, "u3", "intset");
+    assert_enc(&mut c, "u3", "intset");
 
     // CONFIG SET takes effect for later conversions.
     let cs = line(&mut r, &["CONFIG", "SET", "set-max-intset-entries", "3"]);
@@ -445,26 +449,25 @@ fn encoding_conversions() {
         "+OK"
     );
     q::<i64>(&mut c, &["SADD", "c1", "1", "2", "3"]);
-    assert_enc(&mut r, "c1", "intset");
+    assert_enc(&mut c, "c1", "intset");
     q::<i64>(&mut c, &["SADD", "c1", "4"]);
-    assert_enc(&mut r, "c1", "hashtable");
+    assert_enc(&mut c, "c1", "hashtable");
     q::<i64>(&mut c, &["SADD", "c2", "a", "b"]);
-    assert_enc(&mut r, "c2", "listpack");
+    assert_enc(&mut c, "c2", "listpack");
     q::<i64>(&mut c, &["SADD", "c2", "c"]);
-    assert_enc(&mut r, "c2", "hashtable");
+    assert_enc(&mut c, "c2", "hashtable");
     q::<i64>(&mut c, &["SADD", "c3", "abcde"]);
-    assert_enc(&mut r, "c3", "hashtable");
+    assert_enc(&mut c, "c3", "hashtable");
 }
 
 #[test]
 fn startup_thresholds() {
     let s = common::Server::start_with(&["--set-max-intset-entries", "2"]);
     let mut c = s.conn();
-    let mut r = s.raw();
     q::<i64>(&mut c, &["SADD", "s", "1", "2"]);
-    assert_enc(&mut r, "s", "intset");
+    assert_enc(&mut c, "s", "intset");
     q::<i64>(&mut c, &["SADD", "s", "3"]);
-    assert_enc(&mut r, "s", "hashtable");
+    assert_enc(&mut c, "s", "hashtable");
     assert_eq!(
         members(&mut c, &["SMEMBERS", "s"]),
         set_of(&["1", "2", "3"])
