@@ -212,6 +212,8 @@ fn smove() {
     let wt = "-WRONGTYPE Operation against a key holding the wrong kind of value";
     assert_eq!(line(&mut r, &["SMOVE", "str", "b", "1"]), wt);
     assert_eq!(line(&mut r, &["SMOVE", "b", "str", "1"]), wt);
+    // A missing source answers 0 before the destination's type is checked.
+    assert_eq!(line(&mut r, &["SMOVE", "nokey", "str", "1"]), ":0");
     assert_eq!(q::<i64>(&mut c, &["SISMEMBER", "b", "1"]), 1);
 }
 
@@ -366,7 +368,10 @@ fn sscan_full_iteration() {
     );
     let (next, items): (String, Vec<String>) = q(&mut c, &["SSCAN", "nokey", "0"]);
     assert_eq!((next.as_str(), items.len()), ("0", 0));
-    assert_eq!(line(&mut r, &["SSCAN", "big", "-1"]), "-ERR invalid cursor");
+    assert_eq!(
+        line(&mut r, &["SSCAN", "big", "12x"]),
+        "-ERR invalid cursor"
+    );
     assert_eq!(
         line(&mut r, &["SSCAN", "big", "0", "COUNT", "0"]),
         "-ERR syntax error"

@@ -648,8 +648,12 @@ pub fn hscan_command(srv: &mut Server, c: &mut Client, a: &Args) {
     // Like scanGenericCommand: visit slots until about `count` elements
     // were gathered, bounded to 10*count slots so sparse tables return.
     let mut budget = sa.count.saturating_mul(10);
+    // COUNT bounds the elements visited, before MATCH filters them, as in
+    // scanGenericCommand.
+    let mut visited = 0;
     loop {
         cursor = h.scan(cursor, |f, v| {
+            visited += 1;
             if sa
                 .pattern
                 .is_none_or(|p| crate::util::glob::glob_match(p, f, false))
@@ -659,7 +663,7 @@ pub fn hscan_command(srv: &mut Server, c: &mut Client, a: &Args) {
             }
         });
         budget -= 1;
-        if cursor == 0 || budget == 0 || items.len() / 2 >= sa.count {
+        if cursor == 0 || budget == 0 || visited >= sa.count {
             break;
         }
     }

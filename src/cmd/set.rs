@@ -488,18 +488,19 @@ pub fn srandmember_command(srv: &mut Server, c: &mut Client, a: &Args) {
 pub fn smove_command(srv: &mut Server, c: &mut Client, a: &Args) {
     let db = c.db;
     let (src, dst, m) = (&a[1], &a[2], &a[3]);
-    let src_exists = match set_write(srv, c, src) {
-        Err(()) => return,
-        Ok(s) => s.is_some(),
-    };
+    // As smoveCommand: a missing source answers 0 before any type check
+    // (even of the destination); then both keys must be sets.
+    if srv.lookup_write(db, src).is_none() {
+        c.add_int(0);
+        return;
+    }
+    if set_write(srv, c, src).is_err() {
+        return;
+    }
     let dst_exists = match set_write(srv, c, dst) {
         Err(()) => return,
         Ok(s) => s.is_some(),
     };
-    if !src_exists {
-        c.add_int(0);
-        return;
-    }
     // Same key: nothing moves; the reply says whether the member is there.
     if src == dst {
         let here = peek(srv, db, src).is_some_and(|s| s.contains(m));
@@ -706,8 +707,12 @@ pub fn sscan_command(srv: &mut Server, c: &mut Client, a: &Args) {
     let mut items = Vec::new();
     let mut cursor = sa.cursor;
     let mut budget = sa.count.saturating_mul(10);
+    // COUNT bounds the elements visited, before MATCH filters them, as in
+    // scanGenericCommand.
+    let mut visited = 0;
     loop {
         cursor = s.scan(cursor, |m| {
+            visited += 1;
             if sa
                 .pattern
                 .is_none_or(|p| crate::util::glob::glob_match(p, m, false))
@@ -716,7 +721,7 @@ pub fn sscan_command(srv: &mut Server, c: &mut Client, a: &Args) {
             }
         });
         budget -= 1;
-        if cursor == 0 || budget == 0 || items.len() >= sa.count {
+        if cursor == 0 || budget == 0 || visited >= sa.count {
             break;
         }
     }
