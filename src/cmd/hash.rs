@@ -533,6 +533,20 @@ pub fn hrandfield_command(srv: &mut Server, c: &mut Client, a: &Args) {
         Some(h) if count < 0 => (0..count.unsigned_abs())
             .filter_map(|_| h.random_pair(&mut rng))
             .collect(),
+        // Few out of many: draw until enough distinct fields came up.
+        Some(h) if (count as u64).saturating_mul(3) < h.len() as u64 => {
+            let mut seen = std::collections::HashSet::new();
+            let mut out = Vec::with_capacity(count as usize);
+            while out.len() < count as usize {
+                let Some((f, v)) = h.random_pair(&mut rng) else {
+                    break;
+                };
+                if seen.insert(f.clone()) {
+                    out.push((f, v));
+                }
+            }
+            out
+        }
         Some(h) => {
             let mut all = h.pairs();
             let want = (count as u64).min(all.len() as u64) as usize;

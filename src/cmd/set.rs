@@ -372,6 +372,19 @@ pub fn scard_command(srv: &mut Server, c: &mut Client, a: &Args) {
 /// Up to `want` distinct members chosen uniformly (partial Fisher-Yates
 /// over the member list).
 fn sample_distinct(s: &Set, want: usize, rng: &mut u64) -> Vec<Vec<u8>> {
+    // Few out of many (srandmember's "case 4"): draw at random until enough
+    // distinct members came up, instead of copying the whole set.
+    if want.saturating_mul(3) < s.len() {
+        let mut seen = std::collections::HashSet::with_capacity(want);
+        let mut out = Vec::with_capacity(want);
+        while out.len() < want {
+            let Some(m) = s.random(rng) else { break };
+            if seen.insert(m.clone()) {
+                out.push(m);
+            }
+        }
+        return out;
+    }
     let mut all = s.members();
     let want = want.min(all.len());
     for i in 0..want {

@@ -126,13 +126,16 @@ impl Hash {
     /// pass its safety size, and afterwards when the entry count is over
     /// the limit (hashTypeTryConversion + hashTypeSet).
     pub fn set(&mut self, field: &[u8], value: &[u8], lim: HashLimits) -> bool {
-        if let Hash::Listpack(lp) = self {
-            if field.len() > lim.max_value
-                || value.len() > lim.max_value
-                || !lp.safe_to_add(field.len() + value.len())
-            {
-                self.convert_to_table();
+        let too_big = match self {
+            Hash::Listpack(lp) => {
+                field.len() > lim.max_value
+                    || value.len() > lim.max_value
+                    || !lp.safe_to_add(field.len() + value.len())
             }
+            Hash::Table(_) => false,
+        };
+        if too_big {
+            self.convert_to_table();
         }
         let inserted = match self {
             Hash::Listpack(lp) => match Self::lp_find(lp, field) {

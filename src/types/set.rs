@@ -106,7 +106,7 @@ impl Set {
         }
     }
 
-    fn to_table(&mut self) {
+    fn convert_to_table(&mut self) {
         let mut d: Dict<Box<[u8]>, ()> = Dict::new();
         self.for_each(|m| {
             d.insert(m.into(), ());
@@ -136,7 +136,7 @@ impl Set {
                         return false;
                     }
                     if s.len() > lim.max_intset {
-                        self.to_table();
+                        self.convert_to_table();
                     }
                     return true;
                 }
@@ -150,7 +150,7 @@ impl Set {
                 {
                     self.intset_to_listpack();
                 } else {
-                    self.to_table();
+                    self.convert_to_table();
                 }
             }
             Set::Listpack(_) => {}
@@ -166,7 +166,7 @@ impl Set {
                 lp.append(m);
                 return true;
             }
-            self.to_table();
+            self.convert_to_table();
         }
         match self {
             Set::Table(d) => d.insert(m.into(), ()).is_none(),
