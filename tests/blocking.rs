@@ -366,3 +366,36 @@ fn blocked_on_several_keys() {
     cmd(&mut b, &["RPUSH", "k9", "db1"], ":1\r\n");
     expect(&mut a, "*2\r\n$2\r\nk9\r\n$3\r\ndb1\r\n");
 }
+
+#[test]
+fn client_unblock_timeout_and_error() {
+    let s = common::Server::start();
+    let mut admin = s.conn();
+    for (reason, want_err) in [("TIMEOUT", false), ("ERROR", true)] {
+        let mut b = s.raw();
+        b.send(b"CLIENT ID\r\n");
+        let id_line = String::from_utf8_lossy(&b.read_until(b"\r\n")).into_owned();
+        let id: u64 = id_line.trim().trim_start_matches(':').parse().unwrap();
+        b.send(&common::resp(&[b"BLPOP", b"nokey", b"0"]));
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let n: i64 = redis::cmd("CLIENT")
+            .arg("UNBLOCK")
+            .arg(id)
+            .arg(reason)
+            .query(&mut admin)
+            .unwrap();
+        assert_eq!(n, 1);
+        let reply = String::from_utf8_lossy(&b.read_until(b"\r\n")).into_owned();
+        if want_err {
+            assert_eq!(reply, "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n");
+        } else {
+            assert_eq!(reply, "*-1\r\n");
+        }
+    }
+    let n: i64 = redis::cmd("CLIENT")
+        .arg("UNBLOCK")
+        .arg(999_999)
+        .query(&mut admin)
+        .unwrap();
+    assert_eq!(n, 0);
+}

@@ -113,6 +113,18 @@ const CLIENT_SUBS: &[Command] = &[
         "3.2.0"
     ),
     cmd!(
+        "unblock",
+        client_unblock_command,
+        -3,
+        ADMIN | NOSCRIPT | LOADING | STALE,
+        0,
+        0,
+        0,
+        "connection",
+        "Unblocks a client blocked by a blocking command from a different connection.",
+        "5.0.0"
+    ),
+    cmd!(
         "no-evict",
         client_no_evict_command,
         3,
@@ -865,4 +877,30 @@ pub fn client_help_command(_srv: &mut Server, c: &mut Client, _a: &Args) {
     for l in HELP {
         c.add_status(l.as_bytes());
     }
+}
+
+/// CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 if a client blocked on keys was
+/// unblocked, else 0.
+pub fn client_unblock_command(srv: &mut Server, c: &mut Client, a: &Args) {
+    let Some(id) = crate::ds::sds::string2ll(&a[2]) else {
+        c.add_error("ERR value is not an integer or out of range");
+        return;
+    };
+    let error = if a.len() == 4 {
+        if a[3].eq_ignore_ascii_case(b"timeout") {
+            false
+        } else if a[3].eq_ignore_ascii_case(b"error") {
+            true
+        } else {
+            c.add_error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+            return;
+        }
+    } else if a.len() > 4 {
+        c.add_error("ERR syntax error");
+        return;
+    } else {
+        false
+    };
+    let done = id > 0 && crate::blocked::client_unblock(srv, id as u64, error);
+    c.add_int(done as i64);
 }
