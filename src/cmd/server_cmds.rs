@@ -426,7 +426,7 @@ pub fn config_get_command(srv: &mut Server, c: &mut Client, a: &Args) {
 }
 
 pub fn config_set_command(srv: &mut Server, c: &mut Client, a: &Args) {
-    if a.len() % 2 != 0 {
+    if !a.len().is_multiple_of(2) {
         c.add_error("ERR wrong number of arguments for 'config|set' command");
         return;
     }
@@ -814,10 +814,11 @@ pub fn command_getkeys_command(srv: &mut Server, c: &mut Client, a: &Args) {
         c.add_error("ERR Invalid command specified");
         return;
     };
-    if !t.entries[id as usize].subs.is_empty() && sub.len() >= 2 {
-        if let Some(s) = t.lookup_sub(id, sub[1]) {
-            id = s;
-        }
+    if !t.entries[id as usize].subs.is_empty()
+        && sub.len() >= 2
+        && let Some(s) = t.lookup_sub(id, sub[1])
+    {
+        id = s;
     }
     let cmd = t.entries[id as usize].cmd;
     let argc = sub.len() as i32;
