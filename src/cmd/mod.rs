@@ -13,6 +13,7 @@
 pub mod connection;
 pub mod flush;
 pub mod hash;
+pub mod info;
 pub mod keys;
 pub mod list;
 pub mod multi;
@@ -348,7 +349,8 @@ impl Server {
         };
         let e = &self.commands.entries[id as usize];
         let cmd = e.cmd;
-        if !e.subs.is_empty() {
+        // COMMAND (arity -1) is the one container that also runs bare.
+        if !e.subs.is_empty() && !(args.len() == 1 && cmd.arity == -1) {
             // A container called without a known subcommand.
             let msg = if args.len() < 2 {
                 format!("ERR wrong number of arguments for '{}' command", e.fullname)

@@ -1,11 +1,212 @@
 //! Server commands (server.c, config.c, debug.c): PING, ECHO, INFO, CONFIG,
-//! COMMAND, TIME, DEBUG, SHUTDOWN, LASTSAVE...
+//! COMMAND, TIME, LASTSAVE, DEBUG, SHUTDOWN, FUNCTION FLUSH, MEMORY USAGE.
+//!
+//! Threads: all of these run on the main thread like every command; DEBUG
+//! SLEEP blocks the whole server on purpose (that is what Redis's does).
+//!
+//! Design notes:
+//! * CONFIG SET goes through `Config::set_with` (atomic multi-pair, with
+//!   rollback). Hooks that only need the `Config` (dir) run inside it so a
+//!   failure rolls back; reactions that need the rest of the server (hz,
+//!   log level/file) run after it returned the changed names.
+//! * COMMAND INFO / DOCS are derived from the command table: flags, key
+//!   range, group, summary, since. ACL categories are derived from flags and
+//!   group the way Redis's setImplicitACLCategories does. Key specs are
+//!   synthesized from first/last/step. Not done: per-argument docs
+//!   (`arguments` in COMMAND DOCS; redis-cli then shows no argument hints),
+//!   command tips, GETKEYSANDFLAGS, key extraction for movable-key commands.
+//! * SHUTDOWN does not save (there is no persistence yet): SAVE and NOSAVE
+//!   are accepted and both just stop the server.
 
 use crate::cmd;
-use crate::cmd::{Command, flags::*};
+use crate::cmd::info;
+use crate::cmd::{Command, CommandTable, container, flags::*};
+use crate::config::ConfigEnum;
+use crate::db::{Access, Value};
 use crate::net::client::{Args, Client};
 use crate::net::reply::Reply;
 use crate::server::Server;
+
+const SYNTAX: &str = "ERR syntax error";
+const NOT_INT: &str = "ERR value is not an integer or out of range";
+
+const CONFIG_SUBS: &[Command] = &[
+    cmd!(
+        "get",
+        config_get_command,
+        -3,
+        ADMIN | NOSCRIPT | LOADING | STALE,
+        0,
+        0,
+        0,
+        "server",
+        "Returns the effective values of configuration parameters.",
+        "2.0.0"
+    ),
+    cmd!(
+        "set",
+        config_set_command,
+        -4,
+        ADMIN | NOSCRIPT | LOADING | STALE,
+        0,
+        0,
+        0,
+        "server",
+        "Sets configuration parameters in-flight.",
+        "2.0.0"
+    ),
+    cmd!(
+        "resetstat",
+        config_resetstat_command,
+        2,
+        ADMIN | NOSCRIPT | LOADING | STALE,
+        0,
+        0,
+        0,
+        "server",
+        "Resets the server's statistics.",
+        "2.0.0"
+    ),
+    cmd!(
+        "rewrite",
+        config_rewrite_command,
+        2,
+        ADMIN | NOSCRIPT | LOADING | STALE,
+        0,
+        0,
+        0,
+        "server",
+        "Persists the effective configuration to file.",
+        "2.8.0"
+    ),
+    cmd!(
+        "help",
+        config_help_command,
+        2,
+        LOADING | STALE,
+        0,
+        0,
+        0,
+        "server",
+        "Returns helpful text about the different subcommands.",
+        "5.0.0"
+    ),
+];
+
+const COMMAND_SUBS: &[Command] = &[
+    cmd!(
+        "count",
+        command_count_command,
+        2,
+        LOADING | STALE,
+        0,
+        0,
+        0,
+        "server",
+        "Returns a count of commands.",
+        "2.8.13"
+    ),
+    cmd!(
+        "info",
+        command_info_command,
+        -2,
+        LOADING | STALE,
+        0,
+        0,
+        0,
+        "server",
+        "Returns information about one, multiple or all commands.",
+        "2.8.13"
+    ),
+    cmd!(
+        "docs",
+        command_docs_command,
+        -2,
+        LOADING | STALE,
+        0,
+        0,
+        0,
+        "server",
+        "Returns documentary information about one, multiple or all commands.",
+        "7.0.0"
+    ),
+    cmd!(
+        "list",
+        command_list_command,
+        -2,
+        LOADING | STALE,
+        0,
+        0,
+        0,
+        "server",
+        "Returns a list of command names.",
+        "7.0.0"
+    ),
+    cmd!(
+        "getkeys",
+        command_getkeys_command,
+        -3,
+        LOADING | STALE,
+        0,
+        0,
+        0,
+        "server",
+        "Extracts the key names from an arbitrary command.",
+        "2.8.13"
+    ),
+    cmd!(
+        "help",
+        command_help_command,
+        2,
+        LOADING | STALE,
+        0,
+        0,
+        0,
+        "server",
+        "Returns helpful text about the different subcommands.",
+        "5.0.0"
+    ),
+];
+
+const FUNCTION_SUBS: &[Command] = &[cmd!(
+    "flush",
+    function_flush_command,
+    -2,
+    WRITE | NOSCRIPT,
+    0,
+    0,
+    0,
+    "scripting",
+    "Deletes all libraries and functions.",
+    "7.0.0"
+)];
+
+const MEMORY_SUBS: &[Command] = &[
+    cmd!(
+        "usage",
+        memory_usage_command,
+        -3,
+        READONLY,
+        2,
+        2,
+        1,
+        "server",
+        "Estimates the memory usage of a key.",
+        "4.0.0"
+    ),
+    cmd!(
+        "help",
+        memory_help_command,
+        2,
+        LOADING | STALE,
+        0,
+        0,
+        0,
+        "server",
+        "Returns helpful text about the different subcommands.",
+        "4.0.0"
+    ),
+];
 
 pub const COMMANDS: &[Command] = &[
     cmd!(
@@ -32,6 +233,118 @@ pub const COMMANDS: &[Command] = &[
         "Returns the given string.",
         "1.0.0"
     ),
+    cmd!(
+        "info",
+        info_command,
+        -1,
+        LOADING | STALE,
+        0,
+        0,
+        0,
+        "server",
+        "Returns information and statistics about the server.",
+        "1.0.0"
+    ),
+    cmd!(
+        "config",
+        container,
+        -2,
+        0,
+        0,
+        0,
+        0,
+        "server",
+        "A container for server configuration commands.",
+        "2.0.0",
+        subs: CONFIG_SUBS
+    ),
+    cmd!(
+        "command",
+        command_command,
+        -1,
+        LOADING | STALE,
+        0,
+        0,
+        0,
+        "server",
+        "Returns detailed information about all commands.",
+        "2.8.13",
+        subs: COMMAND_SUBS
+    ),
+    cmd!(
+        "time",
+        time_command,
+        1,
+        LOADING | STALE | FAST,
+        0,
+        0,
+        0,
+        "server",
+        "Returns the server time.",
+        "2.6.0"
+    ),
+    cmd!(
+        "lastsave",
+        lastsave_command,
+        1,
+        LOADING | STALE | FAST,
+        0,
+        0,
+        0,
+        "server",
+        "Returns the Unix timestamp of the last successful save to disk.",
+        "1.0.0"
+    ),
+    cmd!(
+        "debug",
+        debug_command,
+        -2,
+        ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED,
+        0,
+        0,
+        0,
+        "server",
+        "A container for debugging commands.",
+        "1.0.0"
+    ),
+    cmd!(
+        "shutdown",
+        shutdown_command,
+        -1,
+        ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | ALLOW_BUSY,
+        0,
+        0,
+        0,
+        "server",
+        "Synchronously saves the database(s) to disk and shuts down the Redis server.",
+        "1.0.0"
+    ),
+    cmd!(
+        "function",
+        container,
+        -2,
+        0,
+        0,
+        0,
+        0,
+        "scripting",
+        "A container for function commands.",
+        "7.0.0",
+        subs: FUNCTION_SUBS
+    ),
+    cmd!(
+        "memory",
+        container,
+        -2,
+        0,
+        0,
+        0,
+        0,
+        "server",
+        "A container for memory diagnostics commands.",
+        "4.0.0",
+        subs: MEMORY_SUBS
+    ),
 ];
 
 pub fn ping_command(_srv: &mut Server, c: &mut Client, a: &Args) {
@@ -48,4 +361,734 @@ pub fn ping_command(_srv: &mut Server, c: &mut Client, a: &Args) {
 
 pub fn echo_command(_srv: &mut Server, c: &mut Client, a: &Args) {
     c.add_bulk(&a[1]);
+}
+
+/// addReplyHelp: a usage line, the given lines, and the HELP entry, each as
+/// a status reply.
+fn reply_help(c: &mut Client, name: &str, lines: &[&str]) {
+    c.add_array_len(lines.len() + 3);
+    c.add_status(
+        format!("{name} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:").as_bytes(),
+    );
+    for l in lines {
+        c.add_status(l.as_bytes());
+    }
+    c.add_status(b"HELP");
+    c.add_status(b"    Print this help.");
+}
+
+/// The reply Redis gives for an unknown subcommand of a command that
+/// parses its own subcommands (addReplySubcommandSyntaxError).
+fn subcommand_error(c: &mut Client, cmd: &str, sub: &[u8]) {
+    c.add_error(&format!(
+        "ERR unknown subcommand or wrong number of arguments for '{}'. Try {} HELP.",
+        String::from_utf8_lossy(&sub[..sub.len().min(128)]),
+        cmd
+    ));
+}
+
+// --------------------------------------------------------------------------
+// INFO
+// --------------------------------------------------------------------------
+
+pub fn info_command(srv: &mut Server, c: &mut Client, a: &Args) {
+    let secs: Vec<&[u8]> = (1..a.len()).map(|i| a.get(i)).collect();
+    let text = info::gen_info(srv, &secs);
+    c.add_verbatim(text.as_bytes());
+}
+
+// --------------------------------------------------------------------------
+// CONFIG
+// --------------------------------------------------------------------------
+
+fn client_is_local(c: &Client) -> bool {
+    match &c.peer {
+        ferrodis_ffi::net::Peer::Unix => true,
+        ferrodis_ffi::net::Peer::Tcp(a) => a.ip().is_loopback(),
+    }
+}
+
+pub fn config_get_command(srv: &mut Server, c: &mut Client, a: &Args) {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for i in 2..a.len() {
+        for (k, v) in srv.cfg.get(&a[i]) {
+            // Several patterns may match one parameter: report it once.
+            if !pairs.iter().any(|(n, _)| *n == k) {
+                pairs.push((k, v));
+            }
+        }
+    }
+    c.add_map_len(pairs.len());
+    for (k, v) in &pairs {
+        c.add_bulk(k.as_bytes());
+        c.add_bulk(v.as_bytes());
+    }
+}
+
+pub fn config_set_command(srv: &mut Server, c: &mut Client, a: &Args) {
+    if !a.len().is_multiple_of(2) {
+        c.add_error("ERR wrong number of arguments for 'config|set' command");
+        return;
+    }
+    let pairs: Vec<(&[u8], &[u8])> = (2..a.len())
+        .step_by(2)
+        .map(|i| (a.get(i), a.get(i + 1)))
+        .collect();
+    let local = client_is_local(c);
+    let mut apply = |name: &'static str, cfg: &mut crate::config::Config| -> Result<(), String> {
+        match name {
+            "dir" => cfg.apply_dir(),
+            "maxclients" => {
+                // Redis raises the fd limit to fit the new maxclients and
+                // refuses the value when the OS will not allow it. Lowering
+                // below the number of connected clients is allowed: only new
+                // connections are refused.
+                let want = cfg.maxclients as u64 + crate::server::RESERVED_FDS;
+                let got = ferrodis_ffi::sys::raise_nofile(want);
+                if got < want {
+                    return Err(format!(
+                        "The operating system is not able to handle the specified number of clients, try with {}",
+                        got.saturating_sub(crate::server::RESERVED_FDS)
+                    ));
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    };
+    match srv.cfg.set_with(&pairs, local, &mut apply) {
+        Ok(changed) => {
+            for name in changed {
+                match name {
+                    "hz" => srv.hz = srv.cfg.hz,
+                    "loglevel" => crate::log::set_level(srv.cfg.loglevel.name()),
+                    "logfile" => crate::log::set_file(&srv.cfg.logfile),
+                    _ => {}
+                }
+            }
+            c.add_ok();
+        }
+        Err(e) => c.add_error(&e),
+    }
+}
+
+pub fn config_resetstat_command(srv: &mut Server, c: &mut Client, _a: &Args) {
+    reset_stats(srv);
+    c.add_ok();
+}
+
+/// resetServerStats + resetCommandTableStats + resetErrorTableStats.
+pub fn reset_stats(srv: &mut Server) {
+    let now = srv.now_ms;
+    srv.stats = crate::stats::Stats::default();
+    for st in srv.commands.stats.iter_mut() {
+        *st = Default::default();
+    }
+    // The network counters are shared atomics written by I/O threads too;
+    // zeroing them is a relaxed store, a racing add just lands after it.
+    for n in srv.net.iter() {
+        use std::sync::atomic::Ordering::Relaxed;
+        n.input_bytes.store(0, Relaxed);
+        n.output_bytes.store(0, Relaxed);
+        n.reads_processed.store(0, Relaxed);
+        n.writes_processed.store(0, Relaxed);
+    }
+    srv.stats.inst_ops.track(now, 0);
+    srv.stats.inst_net_input.track(now, 0);
+    srv.stats.inst_net_output.track(now, 0);
+}
+
+pub fn config_rewrite_command(srv: &mut Server, c: &mut Client, _a: &Args) {
+    let Some(path) = srv.config_file.clone() else {
+        c.add_error("ERR The server is running without a config file");
+        return;
+    };
+    match srv.cfg.rewrite(&path) {
+        Ok(()) => {
+            log::info!("CONFIG REWRITE executed with success.");
+            c.add_ok();
+        }
+        Err(e) => {
+            log::warn!("CONFIG REWRITE failed: {e}");
+            c.add_error(&e);
+        }
+    }
+}
+
+pub fn config_help_command(_srv: &mut Server, c: &mut Client, _a: &Args) {
+    reply_help(
+        c,
+        "CONFIG",
+        &[
+            "GET <pattern>",
+            "    Return parameters matching the glob-like <pattern> and their values.",
+            "SET <directive> <value>",
+            "    Set the configuration <directive> to <value>.",
+            "RESETSTAT",
+            "    Reset statistics reported by the INFO command.",
+            "REWRITE",
+            "    Rewrite the configuration file.",
+        ],
+    );
+}
+
+// --------------------------------------------------------------------------
+// COMMAND
+// --------------------------------------------------------------------------
+
+/// ACL categories implied by flags and group (setImplicitACLCategories),
+/// in Redis's category order.
+fn acl_categories(cmd: &Command) -> Vec<&'static str> {
+    let f = cmd.flags;
+    let g = cmd.group;
+    let mut v = Vec::new();
+    if g == "generic" {
+        v.push("@keyspace");
+    }
+    if f & READONLY != 0 && g != "scripting" {
+        v.push("@read");
+    }
+    if f & WRITE != 0 {
+        v.push("@write");
+    }
+    let by_group = match g {
+        "set" => Some("@set"),
+        "sorted_set" | "sortedset" | "zset" => Some("@sortedset"),
+        "list" => Some("@list"),
+        "hash" => Some("@hash"),
+        "string" => Some("@string"),
+        "bitmap" => Some("@bitmap"),
+        "hyperloglog" => Some("@hyperloglog"),
+        "geo" => Some("@geo"),
+        "stream" => Some("@stream"),
+        _ => None,
+    };
+    v.extend(by_group);
+    if f & PUBSUB != 0 || g == "pubsub" {
+        v.push("@pubsub");
+    }
+    if f & ADMIN != 0 {
+        v.push("@admin");
+    }
+    if f & FAST != 0 {
+        v.push("@fast");
+    } else {
+        v.push("@slow");
+    }
+    if f & BLOCKING != 0 {
+        v.push("@blocking");
+    }
+    if f & ADMIN != 0 {
+        v.push("@dangerous");
+    }
+    match g {
+        "connection" => v.push("@connection"),
+        "transactions" => v.push("@transaction"),
+        "scripting" => v.push("@scripting"),
+        _ => {}
+    }
+    v
+}
+
+fn reply_flags(c: &mut Client, cmd: &Command) {
+    let names: Vec<&str> = NAMES
+        .iter()
+        .filter(|(bit, _)| cmd.flags & bit != 0)
+        .map(|(_, n)| *n)
+        .collect();
+    c.add_set_len(names.len());
+    for n in names {
+        c.add_status(n.as_bytes());
+    }
+}
+
+/// Key specs synthesized from the legacy (first, last, step) triple: one
+/// index/range spec, RO+access for read-only commands, RW+update for writes.
+fn reply_key_specs(c: &mut Client, cmd: &Command) {
+    if cmd.first_key <= 0 {
+        c.add_array_len(0);
+        return;
+    }
+    c.add_array_len(1);
+    let kflags: &[&str] = if cmd.flags & WRITE != 0 {
+        &["RW", "update"]
+    } else if cmd.flags & READONLY != 0 {
+        &["RO", "access"]
+    } else {
+        &[]
+    };
+    c.add_map_len(3);
+    c.add_bulk(b"flags");
+    c.add_set_len(kflags.len());
+    for f in kflags {
+        c.add_status(f.as_bytes());
+    }
+    c.add_bulk(b"begin_search");
+    c.add_map_len(2);
+    c.add_bulk(b"type");
+    c.add_bulk(b"index");
+    c.add_bulk(b"spec");
+    c.add_map_len(1);
+    c.add_bulk(b"index");
+    c.add_int(cmd.first_key as i64);
+    c.add_bulk(b"find_keys");
+    c.add_map_len(2);
+    c.add_bulk(b"type");
+    c.add_bulk(b"range");
+    c.add_bulk(b"spec");
+    c.add_map_len(3);
+    c.add_bulk(b"lastkey");
+    let last = if cmd.last_key < 0 {
+        cmd.last_key
+    } else {
+        cmd.last_key - cmd.first_key
+    };
+    c.add_int(last as i64);
+    c.add_bulk(b"keystep");
+    c.add_int(cmd.step as i64);
+    c.add_bulk(b"limit");
+    c.add_int(0);
+}
+
+/// One COMMAND INFO entry (Redis 7: ten fields, subcommands nested).
+fn reply_command_info(c: &mut Client, t: &CommandTable, id: u32) {
+    let e = &t.entries[id as usize];
+    let cmd = e.cmd;
+    c.add_array_len(10);
+    c.add_bulk(e.fullname.as_bytes());
+    c.add_int(cmd.arity as i64);
+    reply_flags(c, cmd);
+    c.add_int(cmd.first_key as i64);
+    c.add_int(cmd.last_key as i64);
+    c.add_int(cmd.step as i64);
+    let cats = acl_categories(cmd);
+    c.add_set_len(cats.len());
+    for cat in cats {
+        c.add_status(cat.as_bytes());
+    }
+    c.add_set_len(0); // tips
+    reply_key_specs(c, cmd);
+    c.add_array_len(e.subs.len());
+    for &s in &e.subs {
+        reply_command_info(c, t, s);
+    }
+}
+
+/// One COMMAND DOCS value: summary, since, group, subcommands (keyed by
+/// their `parent|sub` full name, which redis-cli splits on '|').
+fn reply_command_docs(c: &mut Client, t: &CommandTable, id: u32) {
+    let e = &t.entries[id as usize];
+    let cmd = e.cmd;
+    c.add_map_len(3 + usize::from(!e.subs.is_empty()));
+    c.add_bulk(b"summary");
+    c.add_bulk(cmd.summary.as_bytes());
+    c.add_bulk(b"since");
+    c.add_bulk(cmd.since.as_bytes());
+    c.add_bulk(b"group");
+    c.add_bulk(cmd.group.as_bytes());
+    if !e.subs.is_empty() {
+        c.add_bulk(b"subcommands");
+        c.add_map_len(e.subs.len());
+        for &s in &e.subs {
+            c.add_bulk(t.entries[s as usize].fullname.as_bytes());
+            reply_command_docs(c, t, s);
+        }
+    }
+}
+
+fn top_level(t: &CommandTable) -> Vec<u32> {
+    (0..t.entries.len() as u32)
+        .filter(|&i| t.entries[i as usize].parent.is_none())
+        .collect()
+}
+
+/// COMMAND with no arguments: every command's info.
+pub fn command_command(srv: &mut Server, c: &mut Client, a: &Args) {
+    if a.len() > 1 {
+        // Dispatch resolves known subcommands first; anything else lands
+        // in the container's error path. Keep the Redis reply regardless.
+        subcommand_error(c, "COMMAND", &a[1]);
+        return;
+    }
+    let t = &srv.commands;
+    let ids = top_level(t);
+    c.add_array_len(ids.len());
+    for id in ids {
+        reply_command_info(c, t, id);
+    }
+}
+
+pub fn command_count_command(srv: &mut Server, c: &mut Client, _a: &Args) {
+    c.add_int(top_level(&srv.commands).len() as i64);
+}
+
+pub fn command_info_command(srv: &mut Server, c: &mut Client, a: &Args) {
+    let t = &srv.commands;
+    if a.len() == 2 {
+        let ids = top_level(t);
+        c.add_array_len(ids.len());
+        for id in ids {
+            reply_command_info(c, t, id);
+        }
+        return;
+    }
+    c.add_array_len(a.len() - 2);
+    for i in 2..a.len() {
+        match t.lookup_fullname(&a[i]) {
+            Some(id) => reply_command_info(c, t, id),
+            None => c.add_null_array(),
+        }
+    }
+}
+
+pub fn command_docs_command(srv: &mut Server, c: &mut Client, a: &Args) {
+    let t = &srv.commands;
+    let ids: Vec<u32> = if a.len() == 2 {
+        top_level(t)
+    } else {
+        // Unknown names are left out of the map, as in Redis.
+        (2..a.len())
+            .filter_map(|i| t.lookup_fullname(&a[i]))
+            .collect()
+    };
+    c.add_map_len(ids.len());
+    for id in ids {
+        c.add_bulk(t.entries[id as usize].fullname.as_bytes());
+        reply_command_docs(c, t, id);
+    }
+}
+
+/// COMMAND LIST [FILTERBY MODULE name | ACLCAT cat | PATTERN pattern].
+pub fn command_list_command(srv: &mut Server, c: &mut Client, a: &Args) {
+    enum Filter<'a> {
+        None,
+        Module,
+        AclCat(String),
+        Pattern(&'a [u8]),
+    }
+    let filter = match a.len() {
+        2 => Filter::None,
+        5 if a[2].eq_ignore_ascii_case(b"filterby") => {
+            let kind = &a[3];
+            if kind.eq_ignore_ascii_case(b"module") {
+                Filter::Module
+            } else if kind.eq_ignore_ascii_case(b"aclcat") {
+                Filter::AclCat(format!("@{}", String::from_utf8_lossy(&a[4])).to_lowercase())
+            } else if kind.eq_ignore_ascii_case(b"pattern") {
+                Filter::Pattern(a.get(4))
+            } else {
+                c.add_error(SYNTAX);
+                return;
+            }
+        }
+        _ => {
+            c.add_error(SYNTAX);
+            return;
+        }
+    };
+    let t = &srv.commands;
+    let names: Vec<&str> = t
+        .entries
+        .iter()
+        .filter(|e| match &filter {
+            // Redis lists subcommands only when a filter is given.
+            Filter::None => e.parent.is_none(),
+            Filter::Module => false,
+            Filter::AclCat(cat) => acl_categories(e.cmd).contains(&cat.as_str()),
+            Filter::Pattern(p) => crate::util::glob::glob_match(p, e.fullname.as_bytes(), true),
+        })
+        .map(|e| &*e.fullname)
+        .collect();
+    c.add_array_len(names.len());
+    for n in names {
+        c.add_bulk(n.as_bytes());
+    }
+}
+
+/// COMMAND GETKEYS cmd args...: the keys by the command's (first, last,
+/// step) range.
+pub fn command_getkeys_command(srv: &mut Server, c: &mut Client, a: &Args) {
+    let t = &srv.commands;
+    let sub: Vec<&[u8]> = (2..a.len()).map(|i| a.get(i)).collect();
+    let Some(mut id) = t.lookup(sub[0]) else {
+        c.add_error("ERR Invalid command specified");
+        return;
+    };
+    if !t.entries[id as usize].subs.is_empty()
+        && sub.len() >= 2
+        && let Some(s) = t.lookup_sub(id, sub[1])
+    {
+        id = s;
+    }
+    let cmd = t.entries[id as usize].cmd;
+    let argc = sub.len() as i32;
+    if (cmd.arity > 0 && cmd.arity != argc) || argc < -cmd.arity {
+        c.add_error("ERR Invalid number of arguments specified for command");
+        return;
+    }
+    if cmd.first_key <= 0 {
+        if cmd.flags & MOVABLE_KEYS != 0 {
+            c.add_error("ERR Invalid arguments specified for command");
+        } else {
+            c.add_error("ERR The command has no key arguments");
+        }
+        return;
+    }
+    let first = cmd.first_key as usize;
+    let last = if cmd.last_key < 0 {
+        (argc + cmd.last_key) as usize
+    } else {
+        (cmd.last_key as usize).min(sub.len() - 1)
+    };
+    let step = cmd.step.max(1) as usize;
+    let keys: Vec<&[u8]> = (first..=last).step_by(step).map(|i| sub[i]).collect();
+    if keys.is_empty() {
+        c.add_error("ERR Invalid arguments specified for command");
+        return;
+    }
+    c.add_array_len(keys.len());
+    for k in keys {
+        c.add_bulk(k);
+    }
+}
+
+pub fn command_help_command(_srv: &mut Server, c: &mut Client, _a: &Args) {
+    reply_help(
+        c,
+        "COMMAND",
+        &[
+            "(no subcommand)",
+            "    Return details about all commands.",
+            "COUNT",
+            "    Return the total number of commands in this server.",
+            "LIST",
+            "    Return a list of all commands in this server.",
+            "INFO [<command-name> ...]",
+            "    Return details about multiple commands.",
+            "    If no command names are given, documentation details for all",
+            "    commands are returned.",
+            "DOCS [<command-name> ...]",
+            "    Return documentation details about multiple commands.",
+            "    If no command names are given, documentation details for all",
+            "    commands are returned.",
+            "GETKEYS <full-command>",
+            "    Return the keys from a full command.",
+        ],
+    );
+}
+
+// --------------------------------------------------------------------------
+// TIME, LASTSAVE
+// --------------------------------------------------------------------------
+
+pub fn time_command(_srv: &mut Server, c: &mut Client, _a: &Args) {
+    // TIME reads the real clock, not the cached one (Redis calls gettimeofday).
+    let us = crate::server::unix_us();
+    c.add_array_len(2);
+    c.add_bulk_int(us / 1_000_000);
+    c.add_bulk_int(us % 1_000_000);
+}
+
+pub fn lastsave_command(srv: &mut Server, c: &mut Client, _a: &Args) {
+    c.add_int(srv.lastsave);
+}
+
+// --------------------------------------------------------------------------
+// DEBUG
+// --------------------------------------------------------------------------
+
+/// Length prefix of an RDB string / length encoding (rdbSaveLen).
+fn rdb_len_size(n: usize) -> usize {
+    if n < 1 << 6 {
+        1
+    } else if n < 1 << 14 {
+        2
+    } else if n <= u32::MAX as usize {
+        5
+    } else {
+        9
+    }
+}
+
+/// Serialized length of a string as RDB writes it: small integers use the
+/// int encodings, everything else is length + bytes.
+fn rdb_string_size(s: &[u8]) -> usize {
+    if s.len() <= 11
+        && let Some(v) = crate::ds::sds::string2ll(s)
+    {
+        if (i8::MIN as i64..=i8::MAX as i64).contains(&v) {
+            return 2;
+        } else if (i16::MIN as i64..=i16::MAX as i64).contains(&v) {
+            return 3;
+        } else if (i32::MIN as i64..=i32::MAX as i64).contains(&v) {
+            return 5;
+        }
+    }
+    rdb_len_size(s.len()) + s.len()
+}
+
+/// DEBUG OBJECT's serializedlength. Strings are exact for RDB's encodings;
+/// aggregates have no RDB encoder yet, so their figure is the value's
+/// memory estimate (an upper bound of a compact listpack dump).
+fn serialized_length(v: &Value) -> usize {
+    match v {
+        Value::Str(s) => {
+            let mut tmp = itoa::Buffer::new();
+            rdb_string_size(s.bytes(&mut tmp))
+        }
+        other => other.mem_usage().saturating_sub(16),
+    }
+}
+
+pub fn debug_command(srv: &mut Server, c: &mut Client, a: &Args) {
+    let sub = String::from_utf8_lossy(&a[1]).to_ascii_lowercase();
+    match (sub.as_str(), a.len()) {
+        ("help", 2) => reply_help(
+            c,
+            "DEBUG",
+            &[
+                "OBJECT <key>",
+                "    Show low level info about the value stored at <key>.",
+                "SET-ACTIVE-EXPIRE <0|1>",
+                "    Setting it to 0 disables expiring keys in background when they are not",
+                "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+                "    default.",
+                "SLEEP <seconds>",
+                "    Stop the server for <seconds>. Decimals allowed.",
+            ],
+        ),
+        ("sleep", 3) => {
+            // atof semantics: junk reads as 0, as Redis does.
+            let secs: f64 = std::str::from_utf8(&a[2])
+                .ok()
+                .and_then(|s| s.trim().parse().ok())
+                .filter(|v: &f64| v.is_finite() && *v > 0.0)
+                .unwrap_or(0.0);
+            std::thread::sleep(std::time::Duration::from_secs_f64(secs));
+            c.add_ok();
+        }
+        ("set-active-expire", 3) => {
+            // atoi semantics: any non-zero number enables.
+            let v = std::str::from_utf8(&a[2])
+                .ok()
+                .and_then(|s| s.trim().parse::<i64>().ok())
+                .unwrap_or(0);
+            srv.active_expire_enabled = v != 0;
+            c.add_ok();
+        }
+        ("object", 3) => {
+            let lru = srv.lruclock;
+            let Some(e) = srv.lookup(c.db, &a[2], Access::NoTouch) else {
+                c.add_error("ERR no such key");
+                return;
+            };
+            // estimateObjectIdleTime: the 24-bit LRU clock wraps.
+            let idle = if lru >= e.lru {
+                lru - e.lru
+            } else {
+                lru + (crate::server::LRU_CLOCK_MAX - e.lru)
+            };
+            let line = format!(
+                "Value at:{:p} refcount:1 encoding:{} serializedlength:{} lru:{} lru_seconds_idle:{}",
+                &e.val as *const Value,
+                e.val.encoding(),
+                serialized_length(&e.val),
+                e.lru,
+                idle
+            );
+            c.add_status(line.as_bytes());
+        }
+        _ => subcommand_error(c, "DEBUG", &a[1]),
+    }
+}
+
+// --------------------------------------------------------------------------
+// SHUTDOWN, FUNCTION FLUSH, MEMORY
+// --------------------------------------------------------------------------
+
+pub fn shutdown_command(srv: &mut Server, c: &mut Client, a: &Args) {
+    let (mut save, mut nosave, mut abort) = (false, false, false);
+    for i in 1..a.len() {
+        let o = &a[i];
+        if o.eq_ignore_ascii_case(b"nosave") {
+            nosave = true;
+        } else if o.eq_ignore_ascii_case(b"save") {
+            save = true;
+        } else if o.eq_ignore_ascii_case(b"now") || o.eq_ignore_ascii_case(b"force") {
+            // No replicas to wait for and nothing to save: accepted as-is.
+        } else if o.eq_ignore_ascii_case(b"abort") {
+            abort = true;
+        } else {
+            c.add_error(SYNTAX);
+            return;
+        }
+    }
+    if (abort && a.len() != 2) || (save && nosave) {
+        c.add_error(SYNTAX);
+        return;
+    }
+    if abort {
+        // A shutdown is never left pending here (no replicas to wait for).
+        c.add_error("ERR No shutdown in progress.");
+        return;
+    }
+    // Like Redis, no reply on success: the connection just closes when the
+    // process exits after this pass of the loop.
+    srv.shutdown_asap = true;
+    srv.prepare_for_shutdown();
+    srv.el.stop();
+}
+
+pub fn function_flush_command(_srv: &mut Server, c: &mut Client, a: &Args) {
+    if a.len() > 3 {
+        subcommand_error(c, "FUNCTION", &a[1]);
+        return;
+    }
+    if a.len() == 3 && !a[2].eq_ignore_ascii_case(b"async") && !a[2].eq_ignore_ascii_case(b"sync") {
+        c.add_error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
+        return;
+    }
+    // No function libraries exist (no scripting engine): nothing to flush.
+    c.add_ok();
+}
+
+/// Bytes a keyspace entry costs beyond key and value: the dict slot and
+/// entry header (hash, next link, key box, value enum, LRU clock).
+const ENTRY_OVERHEAD: usize = 8 + std::mem::size_of::<crate::db::Entry>() + 16 + 8;
+
+pub fn memory_usage_command(srv: &mut Server, c: &mut Client, a: &Args) {
+    let mut i = 3;
+    while i < a.len() {
+        if a[i].eq_ignore_ascii_case(b"samples") && i + 1 < a.len() {
+            if crate::ds::sds::string2ll(&a[i + 1]).is_none() {
+                c.add_error(NOT_INT);
+                return;
+            }
+            // Our estimates walk the whole value; SAMPLES only bounds
+            // Redis's sampling, so it is validated and otherwise unused.
+            i += 2;
+        } else {
+            c.add_error(SYNTAX);
+            return;
+        }
+    }
+    let key = a.get(2);
+    let Some(e) = srv.lookup(c.db, key, Access::NoTouch) else {
+        c.add_null();
+        return;
+    };
+    let n = e.val.mem_usage() + key.len() + ENTRY_OVERHEAD;
+    c.add_int(n as i64);
+}
+
+pub fn memory_help_command(_srv: &mut Server, c: &mut Client, _a: &Args) {
+    reply_help(
+        c,
+        "MEMORY",
+        &[
+            "USAGE <key> [SAMPLES <count>]",
+            "    Return memory in bytes used by <key> and its value. Nested values are",
+            "    sampled up to <count> times (default: 5, 0 means sample all).",
+        ],
+    );
 }
