@@ -73,7 +73,12 @@ impl ZSet {
 
     /// An empty set in the encoding that `size_hint` elements whose longest
     /// member is `max_len` bytes would get (zsetTypeCreate).
-    pub fn with_hint(size_hint: usize, max_len: usize, max_entries: usize, max_value: usize) -> ZSet {
+    pub fn with_hint(
+        size_hint: usize,
+        max_len: usize,
+        max_entries: usize,
+        max_value: usize,
+    ) -> ZSet {
         if size_hint <= max_entries && max_len <= max_value && max_entries > 0 {
             ZSet::Listpack(Listpack::new())
         } else {
@@ -118,10 +123,7 @@ impl ZSet {
     pub fn to_vec(&self) -> Vec<Pair> {
         match self {
             ZSet::Listpack(lp) => Self::lp_pairs(lp),
-            ZSet::Skiplist { zsl, .. } => zsl
-                .iter()
-                .map(|id| (zsl.node_member(id).to_vec(), zsl.node_score(id)))
-                .collect(),
+            ZSet::Skiplist { zsl, .. } => zsl.iter().map(|(m, s)| (m.to_vec(), s)).collect(),
         }
     }
 
@@ -240,7 +242,11 @@ impl ZSet {
             ZSet::Listpack(lp) => {
                 let pairs = Self::lp_pairs(lp);
                 if rev {
-                    pairs[n - 1 - end..n - start].iter().rev().cloned().collect()
+                    pairs[n - 1 - end..n - start]
+                        .iter()
+                        .rev()
+                        .cloned()
+                        .collect()
                 } else {
                     pairs[start..=end].to_vec()
                 }
@@ -263,7 +269,13 @@ impl ZSet {
 
     /// Pairs whose score is in `r`, ascending (descending when `rev`),
     /// skipping `offset` and returning at most `limit` (< 0: all).
-    pub fn range_by_score(&self, r: &ScoreRange, rev: bool, offset: usize, limit: i64) -> Vec<Pair> {
+    pub fn range_by_score(
+        &self,
+        r: &ScoreRange,
+        rev: bool,
+        offset: usize,
+        limit: i64,
+    ) -> Vec<Pair> {
         match self {
             ZSet::Listpack(lp) => select(
                 Self::lp_pairs(lp),
@@ -380,7 +392,11 @@ fn select(
     } else {
         Box::new(pairs.into_iter())
     };
-    let take = if limit < 0 { usize::MAX } else { limit as usize };
+    let take = if limit < 0 {
+        usize::MAX
+    } else {
+        limit as usize
+    };
     it.filter(|p| keep(p)).skip(offset).take(take).collect()
 }
 
@@ -395,7 +411,11 @@ fn walk(
     let mut out = Vec::new();
     let mut cur = start;
     let mut skip = offset;
-    let take = if limit < 0 { usize::MAX } else { limit as usize };
+    let take = if limit < 0 {
+        usize::MAX
+    } else {
+        limit as usize
+    };
     while let Some(id) = cur {
         if out.len() >= take {
             break;
@@ -446,7 +466,10 @@ mod tests {
                 z.set(m.as_bytes(), s, max, 64);
             }
             let v: Vec<_> = z.to_vec().into_iter().map(|p| p.0).collect();
-            assert_eq!(v, vec![b"c".to_vec(), b"a".to_vec(), b"b".to_vec(), b"d".to_vec()]);
+            assert_eq!(
+                v,
+                vec![b"c".to_vec(), b"a".to_vec(), b"b".to_vec(), b"d".to_vec()]
+            );
             let r = ScoreRange::parse(b"(-1.5", b"+inf").unwrap();
             assert_eq!(z.range_by_score(&r, true, 1, 2).len(), 2);
             assert_eq!(z.range_by_score(&r, true, 1, 2)[0].0, b"b");
