@@ -213,15 +213,12 @@ fn sort_generic(srv: &mut Server, c: &mut Client, a: &Args, readonly: bool) {
                 None => Some(e.clone()),
             };
             let mut score = 0.0;
-            if !alpha {
-                if let Some(v) = &byval {
-                    match parse_weight(v) {
-                        Some(s) => score = s,
-                        None => {
-                            return c.add_error(
-                                "ERR One or more scores can't be converted into double",
-                            );
-                        }
+            if !alpha && let Some(v) = &byval {
+                match parse_weight(v) {
+                    Some(s) => score = s,
+                    None => {
+                        return c
+                            .add_error("ERR One or more scores can't be converted into double");
                     }
                 }
             }

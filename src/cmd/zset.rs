@@ -568,7 +568,7 @@ fn zadd_generic(srv: &mut Server, c: &mut Client, a: &Args, mut f: AddFlags) {
     if f.nx && f.xx {
         return c.add_error("ERR XX and NX options at the same time are not compatible");
     }
-    if (f.gt && f.nx) || (f.lt && f.nx) || (f.gt && f.lt) {
+    if (f.nx && (f.gt || f.lt)) || (f.gt && f.lt) {
         return c.add_error("ERR GT, LT, and/or NX options at the same time are not compatible");
     }
     let mut items: Vec<(f64, &[u8])> = Vec::with_capacity(elements / 2);
@@ -1080,10 +1080,10 @@ pub fn zpopmax_command(srv: &mut Server, c: &mut Client, a: &Args) {
 /// deadline, 0 meaning forever. A re-run blocked command finds the
 /// deadline it stored itself as `@<ms>`.
 fn parse_timeout(srv: &Server, c: &mut Client, arg: &[u8]) -> Option<i64> {
-    if c.has(cf::UNBLOCKED) {
-        if let Some(ms) = arg.strip_prefix(b"@").and_then(string2ll) {
-            return Some(ms);
-        }
+    if c.has(cf::UNBLOCKED)
+        && let Some(ms) = arg.strip_prefix(b"@").and_then(string2ll)
+    {
+        return Some(ms);
     }
     let t = std::str::from_utf8(arg)
         .ok()

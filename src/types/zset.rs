@@ -168,7 +168,7 @@ impl ZSet {
                 *lp = build_lp(&pairs);
                 return false;
             }
-            if pairs.len() + 1 <= max_entries && member.len() <= max_value {
+            if pairs.len() < max_entries && member.len() <= max_value {
                 insert_sorted(&mut pairs, member.to_vec(), score);
                 *lp = build_lp(&pairs);
                 return true;
