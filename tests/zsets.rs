@@ -540,7 +540,7 @@ fn union_inter_diff() {
     );
     assert_eq!(
         err(&mut c, &["ZINTERCARD", "0", "a"]),
-        "ERR numkeys should be greater than 0"
+        "ERR at least 1 input key is needed for 'zintercard' command"
     );
     assert_eq!(
         err(&mut c, &["ZINTERCARD", "1", "a", "LIMIT", "-1"]),

@@ -1368,9 +1368,6 @@ fn setop_generic(
     let Some(numkeys) = string2ll(&a[nk]) else {
         return c.add_error(NOT_INT);
     };
-    if card_only && numkeys <= 0 {
-        return c.add_error("ERR numkeys should be greater than 0");
-    }
     if numkeys < 1 {
         let name = srv.commands.lookup(&a[0]).map_or_else(
             || String::from_utf8_lossy(&a[0]).to_lowercase(),
@@ -1382,10 +1379,16 @@ fn setop_generic(
     }
     let numkeys = numkeys as usize;
     if numkeys > a.len() - nk - 1 {
-        if card_only {
-            return c.add_error("ERR Number of keys can't be greater than number of args");
-        }
         return c.add_error(SYNTAX);
+    }
+    // Inputs are read (and type-checked) before the options are parsed,
+    // so WRONGTYPE wins over a syntax error, as in Redis.
+    let mut inputs = Vec::with_capacity(numkeys);
+    for k in 0..numkeys {
+        let Ok(p) = read_input(srv, c, &a[nk + 1 + k]) else {
+            return;
+        };
+        inputs.push(p);
     }
     let mut weights = vec![1.0f64; numkeys];
     let mut agg = Agg::Sum;
@@ -1398,8 +1401,7 @@ fn setop_generic(
         if card_only && eq(o, "limit") && left >= 1 {
             match string2ll(&a[j + 1]) {
                 Some(l) if l >= 0 => limit = l as usize,
-                Some(_) => return c.add_error("ERR LIMIT can't be negative"),
-                None => return c.add_error(NOT_INT),
+                _ => return c.add_error("ERR LIMIT can't be negative"),
             }
             j += 2;
         } else if !card_only && op != SetOp::Diff && eq(o, "weights") && left >= numkeys {
@@ -1428,13 +1430,6 @@ fn setop_generic(
         } else {
             return c.add_error(SYNTAX);
         }
-    }
-    let mut inputs = Vec::with_capacity(numkeys);
-    for k in 0..numkeys {
-        let Ok(p) = read_input(srv, c, &a[nk + 1 + k]) else {
-            return;
-        };
-        inputs.push(p);
     }
     let weigh = |s: f64, w: f64| {
         let v = s * w;
