@@ -252,3 +252,14 @@ fn store_builds_a_list() {
     );
     assert_eq!(got, sv(&["0595", "0596", "0597", "0598", "0599"]));
 }
+
+#[test]
+fn huge_limit_count_is_clamped() {
+    let s = common::Server::start();
+    let mut c = s.conn();
+    q::<i64>(&mut c, &["ZADD", "z", "1", "3", "2", "1", "3", "2"]);
+    assert_eq!(
+        q::<Vec<String>>(&mut c, &["SORT", "z", "LIMIT", "1", "9223372036854775807"]),
+        sv(&["2", "3"])
+    );
+}

@@ -194,7 +194,11 @@ fn sort_generic(srv: &mut Server, c: &mut Client, a: &Args, readonly: bool) {
 
     let n = elems.len() as i64;
     let mut start = offset.max(0);
-    let mut end = if count < 0 { n - 1 } else { start + count - 1 };
+    let mut end = if count < 0 {
+        n - 1
+    } else {
+        start.saturating_add(count) - 1
+    };
     if start >= n {
         start = n - 1;
         end = n - 2;
