@@ -839,3 +839,35 @@ fn bzpopmin_times_out_and_validates() {
     // The connection still works after the timeout.
     assert_eq!(q::<i64>(&mut c, &["ZADD", "z", "1", "a"]), 1);
 }
+
+/// Two waiters, one element: the first in line is served; the second is
+/// blocked again and still times out at its original deadline.
+#[test]
+fn bzpopmin_second_waiter_reblocks_then_times_out() {
+    let s = common::Server::start();
+    let mut w1 = s.raw();
+    let mut w2 = s.raw();
+    w1.send(&common::resp(&[b"BZPOPMIN", b"q", b"5"]));
+    std::thread::sleep(Duration::from_millis(50));
+    let t = Instant::now();
+    w2.send(&common::resp(&[b"BZPOPMIN", b"q", b"0.6"]));
+    std::thread::sleep(Duration::from_millis(100));
+    let mut c = s.conn();
+    q::<i64>(&mut c, &["ZADD", "q", "7", "only"]);
+    assert_eq!(
+        w1.read_until(b"7\r\n"),
+        b"*3\r\n$1\r\nq\r\n$4\r\nonly\r\n$1\r\n7\r\n"
+    );
+    assert_eq!(w2.read_until(b"\r\n"), b"*-1\r\n");
+    let el = t.elapsed();
+    assert!(el >= Duration::from_millis(500), "{el:?}");
+    assert!(el < Duration::from_secs(3), "{el:?}");
+    // Inside MULTI a blocking pop answers at once.
+    let mut r = s.raw();
+    r.send(&common::resp(&[b"MULTI"]));
+    r.read_until(b"+OK\r\n");
+    r.send(&common::resp(&[b"BZPOPMIN", b"q", b"0"]));
+    r.read_until(b"+QUEUED\r\n");
+    r.send(&common::resp(&[b"EXEC"]));
+    assert_eq!(r.read_until(b"*-1\r\n"), b"*1\r\n*-1\r\n");
+}

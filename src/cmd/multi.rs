@@ -143,7 +143,6 @@ pub fn exec_command(srv: &mut Server, c: &mut Client, _a: &Args) {
     // Unwatch first: the transaction's own writes must not dirty it.
     unwatch_all(srv, c);
     let queued = std::mem::take(&mut c.mstate);
-    c.flags &= !cf::MULTI;
     c.add_array_len(queued.len());
     for q in queued {
         let argv: Vec<Arg> = (0..q.argv.len() as u32).map(Arg::Owned).collect();
@@ -158,7 +157,9 @@ pub fn exec_command(srv: &mut Server, c: &mut Client, _a: &Args) {
             break;
         }
     }
-    c.flags &= !(cf::DIRTY_CAS | cf::DIRTY_EXEC);
+    // MULTI stays set while the queue runs (as CLIENT_MULTI does in Redis)
+    // so blocking commands inside EXEC answer at once instead of blocking.
+    c.flags &= !(cf::MULTI | cf::DIRTY_CAS | cf::DIRTY_EXEC);
     crate::blocked::after_exec(srv);
 }
 
