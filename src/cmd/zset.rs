@@ -1278,12 +1278,33 @@ pub fn zrandmember_command(srv: &mut Server, c: &mut Client, a: &Args) {
     if all.is_empty() || n == 0 {
         return c.add_array_len(0);
     }
-    let picks: Vec<Pair> = if n < 0 {
-        // Negative count: that many independent draws, repeats allowed.
-        (0..n.unsigned_abs())
-            .map(|_| all[(next_rand(srv) % all.len() as u64) as usize].clone())
-            .collect()
-    } else if n as usize >= all.len() {
+    if n < 0 {
+        // Negative count: that many independent draws, repeats allowed,
+        // written as drawn (the count may dwarf the set); like Redis, stop
+        // once the client is being closed for its output size.
+        let draws = n.unsigned_abs();
+        let nested = withscores && c.resp() >= 3;
+        c.add_array_len(if withscores && !nested {
+            draws as usize * 2
+        } else {
+            draws as usize
+        });
+        for _ in 0..draws {
+            let (m, s) = &all[(next_rand(srv) % all.len() as u64) as usize];
+            if nested {
+                c.add_array_len(2);
+            }
+            c.add_bulk(m);
+            if withscores {
+                c.add_double(*s);
+            }
+            if c.has(cf::CLOSE_ASAP) {
+                break;
+            }
+        }
+        return;
+    }
+    let picks: Vec<Pair> = if n as usize >= all.len() {
         all
     } else {
         let mut v = all;
