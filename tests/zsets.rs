@@ -723,9 +723,23 @@ fn model_range(m: &BTreeMap<String, f64>) -> Vec<(String, f64)> {
 /// enough that the set crosses the listpack limit and shrinks back.
 #[test]
 fn randomized_model() {
-    let s = common::Server::start();
+    run_model(&[], 0x5eed_1234_abcd_0001);
+}
+
+/// The same walk with a 16-entry listpack limit, so most of it runs on the
+/// skiplist encoding.
+#[test]
+fn randomized_model_small_listpack_limit() {
+    run_model(
+        &["--zset-max-listpack-entries", "16"],
+        0x0bad_cafe_0000_0042,
+    );
+}
+
+fn run_model(extra: &[&str], seed: u64) {
+    let s = common::Server::start_with(extra);
     let mut c = s.conn();
-    let mut rng = Rng(0x5eed_1234_abcd_0001);
+    let mut rng = Rng(seed);
     let mut model: BTreeMap<String, f64> = BTreeMap::new();
     for op in 0..3000 {
         let member = format!("m{}", rng.below(200));
