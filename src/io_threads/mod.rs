@@ -203,9 +203,7 @@ fn thread_main(sh: Arc<Shared>, i: usize, cpus: Vec<usize>, node: Option<usize>,
         match ferrodis_ffi::thread::set_preferred_node(n)
             .and_then(|_| ferrodis_ffi::thread::get_mempolicy())
         {
-            Ok((mode, nodes))
-                if mode == ferrodis_ffi::thread::MPOL_PREFERRED && nodes == [n] =>
-            {
+            Ok((mode, nodes)) if mode == ferrodis_ffi::thread::MPOL_PREFERRED && nodes == [n] => {
                 log::info!("io_thd_{i}: memory policy preferred node {n}");
             }
             Ok((mode, nodes)) => {
