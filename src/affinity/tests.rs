@@ -79,8 +79,10 @@ fn more_threads_than_cpus_wraps() {
 #[test]
 fn plan_lists_and_auto() {
     let t = Topology::synthetic(2, 2, 8, 2, 1);
-    let mut cfg = Config::default();
-    cfg.io_threads = 4;
+    let mut cfg = Config {
+        io_threads: 4,
+        ..Config::default()
+    };
     let p = plan(&cfg, &t, &all(&t)).unwrap();
     assert!(p.auto);
     assert_eq!(p.main, vec![0]);
@@ -100,9 +102,11 @@ fn plan_lists_and_auto() {
     let p = plan(&cfg, &t, &all(&t)).unwrap();
     assert_eq!(p.io, vec![vec![10]; 3]);
     // affinity off: nothing pinned without lists.
-    let mut cfg = Config::default();
-    cfg.io_threads = 2;
-    cfg.cpu_affinity = CpuAffinity::Off;
+    let mut cfg = Config {
+        io_threads: 2,
+        cpu_affinity: CpuAffinity::Off,
+        ..Config::default()
+    };
     let p = plan(&cfg, &t, &all(&t)).unwrap();
     assert_eq!(
         p,

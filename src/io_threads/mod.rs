@@ -91,7 +91,7 @@ pub struct Ctl {
 }
 
 const _: () = assert!(std::mem::align_of::<CachePadded<Ctl>>() >= 64);
-const _: () = assert!(std::mem::size_of::<CachePadded<Ctl>>() % 64 == 0);
+const _: () = assert!(std::mem::size_of::<CachePadded<Ctl>>().is_multiple_of(64));
 const _: () = assert!(std::mem::size_of::<Ctl>() <= 64);
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -231,7 +231,7 @@ fn thread_main(sh: Arc<Shared>, i: usize, cpus: Vec<usize>, node: Option<usize>,
         let mut spins = 0u32;
         while ctl.pending.load(Ordering::Acquire) == 0 {
             spins = spins.wrapping_add(1);
-            if spins % 64 == 0 && start.elapsed() > SPIN_BEFORE_SLEEP {
+            if spins.is_multiple_of(64) && start.elapsed() > SPIN_BEFORE_SLEEP {
                 ctl.sleeping.store(true, Ordering::SeqCst);
                 if ctl.pending.load(Ordering::SeqCst) == 0 {
                     ferrodis_ffi::thread::futex_wait(&ctl.pending, 0, None);
@@ -266,10 +266,8 @@ pub fn init(srv: &mut Server) {
     if let Err(e) = ferrodis_ffi::thread::set_name("ferrodis-server") {
         log::debug!("Cannot name the main thread: {e}");
     }
-    if !plan.main.is_empty() {
-        if let Err(e) = ferrodis_ffi::thread::set_affinity(&plan.main) {
-            log::warn!("Cannot pin the main thread to {:?}: {e}", plan.main);
-        }
+    if let Err(e) = ferrodis_ffi::thread::set_affinity(&plan.main) {
+        log::warn!("Cannot pin the main thread to {:?}: {e}", plan.main);
     }
     let n = (srv.cfg.io_threads as usize).clamp(1, MAX_THREADS);
     let io = &mut srv.io;
@@ -322,6 +320,9 @@ pub fn init(srv: &mut Server) {
 /// Lends `clients` round-robin to the threads (share 0 = main thread), runs
 /// the main thread's share, waits for every thread, and returns the clients
 /// with their outcomes in the original order.
+// Boxes, not values: lending moves a pointer, not the whole Client, and
+// the boxes go back into `srv.clients` as they are.
+#[allow(clippy::vec_box)]
 fn run_phase(srv: &mut Server, op: Op, clients: Vec<Box<Client>>) -> Vec<Lent> {
     let sh = srv.io.shared.clone().expect("threads running");
     let n = srv.io.n;
@@ -408,6 +409,7 @@ fn run_phase(srv: &mut Server, op: Op, clients: Vec<Box<Client>>) -> Vec<Lent> {
 }
 
 /// Takes the queued clients out of their slots (skipping stale entries).
+#[allow(clippy::vec_box)]
 fn take_queued(srv: &mut Server, list: &[(RawFd, u64)], flag: u32) -> Vec<Box<Client>> {
     let mut out = Vec::with_capacity(list.len());
     for &(fd, id) in list {
@@ -505,11 +507,11 @@ fn stop_if_needed(srv: &mut Server) -> bool {
 /// Reads queued for threads, done on the main thread (after a stop).
 fn drain_pending_reads_inline(srv: &mut Server) {
     for (fd, id) in std::mem::take(&mut srv.io.pending_read) {
-        if let Some(c) = srv.clients.get_mut(fd as usize).and_then(|s| s.as_mut()) {
-            if c.id == id {
-                c.flags &= !flags::PENDING_READ;
-                srv.read_query_from_client(fd);
-            }
+        if let Some(c) = srv.clients.get_mut(fd as usize).and_then(|s| s.as_mut())
+            && c.id == id
+        {
+            c.flags &= !flags::PENDING_READ;
+            srv.read_query_from_client(fd);
         }
     }
 }
