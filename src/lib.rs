@@ -9,6 +9,7 @@
 //! `unsafe` is denied crate-wide; the listed exceptions say so in their
 //! first lines (`ds::sds`).
 
+pub mod affinity;
 pub mod bio;
 pub mod blocked;
 pub mod cmd;

@@ -90,6 +90,9 @@ pub struct Server {
     pub blocked: crate::blocked::Blocked,
 
     pub cron_timer: u64,
+
+    /// Threaded I/O state (io_threads).
+    pub io: crate::io_threads::IoThreads,
 }
 
 pub fn unix_ms() -> i64 {
@@ -145,6 +148,7 @@ impl Server {
             current_dirty_cas: false,
             blocked: Default::default(),
             cron_timer: 0,
+            io: Default::default(),
             cfg,
         })
     }
@@ -383,6 +387,13 @@ impl Handler for Server {
 /// Returns the process exit code.
 pub fn run_server(cfg: Config, config_file: Option<PathBuf>) -> i32 {
     crate::log::init(cfg.loglevel.name(), &cfg.logfile);
+    if let Err(e) = crate::affinity::check_config(&cfg) {
+        eprintln!(
+            "\n*** FATAL CONFIG FILE ERROR (Redis {}) ***\n{e}",
+            crate::config::REDIS_VERSION
+        );
+        return 1;
+    }
     if cfg.daemonize {
         if let Err(e) = ferrodis_ffi::sys::daemonize() {
             eprintln!("Can't daemonize: {e}");

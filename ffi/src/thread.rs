@@ -75,3 +75,79 @@ pub fn futex_wake(word: &AtomicU32, n: i32) {
 pub fn online_cpus() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
+
+/// Names the calling thread (PR_SET_NAME; the kernel keeps 15 bytes). Used
+/// for the process main thread, which std cannot name.
+pub fn set_name(name: &str) -> std::io::Result<()> {
+    let mut buf = [0u8; 16];
+    let n = name.len().min(15);
+    buf[..n].copy_from_slice(&name.as_bytes()[..n]);
+    // SAFETY: `buf` is a NUL-terminated 16-byte array that outlives the call;
+    // PR_SET_NAME reads at most 16 bytes from it.
+    let r = unsafe { libc::prctl(libc::PR_SET_NAME, buf.as_ptr() as libc::c_ulong, 0, 0, 0) };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// MPOL_PREFERRED (linux/mempolicy.h).
+pub const MPOL_PREFERRED: i32 = 1;
+
+/// Bits in one nodemask word.
+const MASK_BITS: usize = 64;
+/// Nodemask words passed to the kernel (1024 nodes, the kernel's maximum
+/// MAX_NUMNODES on common configs).
+const MASK_WORDS: usize = 16;
+
+/// set_mempolicy(MPOL_PREFERRED, {node}) for the calling thread: its new
+/// pages come from `node` while it has free memory, else from elsewhere.
+pub fn set_preferred_node(node: usize) -> std::io::Result<()> {
+    if node >= MASK_BITS * MASK_WORDS {
+        return Err(std::io::Error::from_raw_os_error(libc::EINVAL));
+    }
+    let mut mask = [0u64; MASK_WORDS];
+    mask[node / MASK_BITS] |= 1 << (node % MASK_BITS);
+    // SAFETY: `mask` is a live array of MASK_WORDS u64 words; maxnode tells
+    // the kernel it holds MASK_WORDS*64 bits, so it reads only inside it.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_set_mempolicy,
+            MPOL_PREFERRED,
+            mask.as_ptr(),
+            (MASK_BITS * MASK_WORDS) as libc::c_ulong,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// get_mempolicy for the calling thread: (mode, nodes in the mask).
+pub fn get_mempolicy() -> std::io::Result<(i32, Vec<usize>)> {
+    let mut mode: libc::c_int = 0;
+    let mut mask = [0u64; MASK_WORDS];
+    // SAFETY: `mode` and `mask` are live locals the kernel writes into;
+    // maxnode bounds the mask write to MASK_WORDS words; addr 0 with flags 0
+    // asks for the thread's policy, so the address is not dereferenced.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_get_mempolicy,
+            &mut mode as *mut libc::c_int,
+            mask.as_mut_ptr(),
+            (MASK_BITS * MASK_WORDS) as libc::c_ulong,
+            0usize,
+            0 as libc::c_ulong,
+        )
+    };
+    if r != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    let nodes = (0..MASK_BITS * MASK_WORDS)
+        .filter(|&i| mask[i / MASK_BITS] & (1 << (i % MASK_BITS)) != 0)
+        .collect();
+    Ok((mode, nodes))
+}

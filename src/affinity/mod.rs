@@ -1,0 +1,402 @@
+//! CPU placement of the server's threads: cpulist parsing (Redis syntax),
+//! the machine's topology, and where the main thread, the I/O threads and
+//! the bio threads run.
+//!
+//! Design
+//! - Explicit lists win: `server-cpulist` pins the main thread,
+//!   `io-threads-cpulist` the I/O threads (falling back to `server-cpulist`,
+//!   which is what Redis 6/7 pins its I/O threads to), `bio-cpulist` the bio
+//!   threads. As in Redis, every thread of a role gets the whole list.
+//! - With no list, `cpu-affinity auto` and more than one CPU, [`place`]
+//!   chooses one CPU per thread: one NUMA node (`numa-node`, or the node
+//!   with the most physical cores), cores sharing the largest L3 first, then
+//!   the node's other cores, and SMT siblings only when distinct physical
+//!   cores run out (siblings share execution units, which is what the I/O
+//!   threads and the main thread contend for). Bio threads get the node's
+//!   CPUs left over (all of the node's CPUs when none are left).
+//! - [`place`] and [`plan`] are pure functions over a described
+//!   [`Topology`], so they are unit-tested with synthetic machines.
+//! - The topology is read from sysfs (`/sys/devices/system/cpu`,
+//!   `/sys/devices/system/node`) directly rather than through hwloc
+//!   (hwlocality needs libhwloc-dev at build time, which CI machines may
+//!   lack); what is read is the few files listed in [`Topology::read`].
+//!   Missing files degrade to "one node, one L3, no SMT".
+//! - Only CPUs in the process's affinity mask at start-up are used (cpusets,
+//!   `taskset`).
+//!
+//! Threads: `plan` runs on the main thread at start-up; nothing here is
+//! shared. Not done: re-placement when CPUs go on/offline, cgroup CPU quotas.
+
+use crate::config::{Config, CpuAffinity};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// CPU_SETSIZE: the largest CPU number a list may name, plus one.
+pub const MAX_CPUS: usize = 1024;
+
+/// Parses Redis's cpulist syntax ("0,2,3", "0,2-3", "0-20:2"), as taskset
+/// and Redis's setcpuaffinity do. Empty input is an empty list. The result
+/// is sorted and without duplicates.
+pub fn parse_cpulist(s: &str) -> Result<Vec<usize>, String> {
+    let s = s.trim();
+    let mut out = Vec::new();
+    if s.is_empty() {
+        return Ok(out);
+    }
+    for tok in s.split(',') {
+        let (range, step) = match tok.split_once(':') {
+            Some((r, st)) => (r, Some(st)),
+            None => (tok, None),
+        };
+        let (a, b) = match range.split_once('-') {
+            Some((a, b)) => (num(a)?, num(b)?),
+            None => {
+                if step.is_some() {
+                    return Err(format!("a step needs a range in '{tok}'"));
+                }
+                let a = num(range)?;
+                (a, a)
+            }
+        };
+        let step = match step {
+            Some(st) => num(st)?,
+            None => 1,
+        };
+        if step == 0 {
+            return Err(format!("zero step in '{tok}'"));
+        }
+        if a > b {
+            return Err(format!("reversed range in '{tok}'"));
+        }
+        if b >= MAX_CPUS {
+            return Err(format!("CPU {b} out of range (max {})", MAX_CPUS - 1));
+        }
+        out.extend((a..=b).step_by(step));
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}
+
+fn num(s: &str) -> Result<usize, String> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("'{s}' is not a CPU number"));
+    }
+    s.parse().map_err(|_| format!("'{s}' is not a CPU number"))
+}
+
+/// One logical CPU.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cpu {
+    pub id: usize,
+    /// Identity of its physical core: the lowest CPU id among its SMT
+    /// siblings (unique machine-wide, unlike core_id).
+    pub core: usize,
+    pub package: usize,
+    pub node: usize,
+    /// Identity of its L3: the lowest CPU id sharing it.
+    pub l3: usize,
+}
+
+/// The online CPUs of a machine.
+#[derive(Clone, Debug, Default)]
+pub struct Topology {
+    pub cpus: Vec<Cpu>,
+}
+
+fn read_list(path: &str) -> Option<Vec<usize>> {
+    parse_cpulist(std::fs::read_to_string(path).ok()?.trim()).ok()
+}
+
+fn read_num(path: &str) -> Option<usize> {
+    std::fs::read_to_string(path).ok()?.trim().parse().ok()
+}
+
+impl Topology {
+    /// Reads the machine: /sys/devices/system/cpu/online,
+    /// cpuN/topology/{physical_package_id,thread_siblings_list},
+    /// cpuN/cache/index3/shared_cpu_list, node/nodeN/cpulist.
+    pub fn read() -> Topology {
+        let online = read_list("/sys/devices/system/cpu/online")
+            .unwrap_or_else(|| (0..ferrodis_ffi::thread::online_cpus()).collect());
+        let mut node_of = BTreeMap::new();
+        if let Ok(rd) = std::fs::read_dir("/sys/devices/system/node") {
+            for e in rd.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let Some(n) = name
+                    .strip_prefix("node")
+                    .and_then(|n| n.parse::<usize>().ok())
+                else {
+                    continue;
+                };
+                for c in read_list(&format!("/sys/devices/system/node/{name}/cpulist"))
+                    .unwrap_or_default()
+                {
+                    node_of.insert(c, n);
+                }
+            }
+        }
+        let cpus = online
+            .into_iter()
+            .map(|id| {
+                let base = format!("/sys/devices/system/cpu/cpu{id}");
+                let core = read_list(&format!("{base}/topology/thread_siblings_list"))
+                    .and_then(|v| v.first().copied())
+                    .unwrap_or(id);
+                let package =
+                    read_num(&format!("{base}/topology/physical_package_id")).unwrap_or(0);
+                let l3 = read_list(&format!("{base}/cache/index3/shared_cpu_list"))
+                    .and_then(|v| v.first().copied())
+                    .unwrap_or(usize::MAX - package);
+                Cpu {
+                    id,
+                    core,
+                    package,
+                    node: node_of.get(&id).copied().unwrap_or(0),
+                    l3,
+                }
+            })
+            .collect();
+        Topology { cpus }
+    }
+
+    /// A synthetic machine numbered as Linux numbers Intel parts: the first
+    /// hardware thread of every core first, then the siblings. Each NUMA
+    /// node has `l3_per_node` L3 domains (AMD CCX-like when > 1).
+    pub fn synthetic(
+        sockets: usize,
+        nodes_per_socket: usize,
+        cores_per_node: usize,
+        smt: usize,
+        l3_per_node: usize,
+    ) -> Topology {
+        let cores = sockets * nodes_per_socket * cores_per_node;
+        let cores_per_l3 = (cores_per_node / l3_per_node.max(1)).max(1);
+        let mut cpus = Vec::new();
+        for t in 0..smt {
+            for core in 0..cores {
+                let node = core / cores_per_node;
+                let l3_first_core = core - (core % cores_per_node) % cores_per_l3;
+                cpus.push(Cpu {
+                    id: t * cores + core,
+                    core,
+                    package: node / nodes_per_socket,
+                    node,
+                    l3: l3_first_core,
+                });
+            }
+        }
+        Topology { cpus }
+    }
+
+    pub fn node_of(&self, cpu: usize) -> Option<usize> {
+        self.cpus.iter().find(|c| c.id == cpu).map(|c| c.node)
+    }
+
+    pub fn nodes(&self) -> Vec<usize> {
+        let mut n: Vec<usize> = self.cpus.iter().map(|c| c.node).collect();
+        n.sort_unstable();
+        n.dedup();
+        n
+    }
+}
+
+/// Automatic placement: the node used and one CPU per thread.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Placement {
+    pub node: usize,
+    pub cpus: Vec<usize>,
+    /// All CPUs of the node (allowed ones), for roles that float.
+    pub node_cpus: Vec<usize>,
+}
+
+/// Chooses a CPU for each of `threads` threads (index 0 = main thread)
+/// among `allowed` CPUs of `topo`; `numa_node` -1 = choose.
+pub fn place(
+    topo: &Topology,
+    threads: usize,
+    numa_node: i32,
+    allowed: &[usize],
+) -> Result<Placement, String> {
+    let usable: Vec<&Cpu> = topo
+        .cpus
+        .iter()
+        .filter(|c| allowed.is_empty() || allowed.contains(&c.id))
+        .collect();
+    if usable.is_empty() {
+        return Err("no usable CPU".into());
+    }
+    // Distinct physical cores per node.
+    let mut cores_per_node: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for c in &usable {
+        let v = cores_per_node.entry(c.node).or_default();
+        if !v.contains(&c.core) {
+            v.push(c.core);
+        }
+    }
+    let node = if numa_node >= 0 {
+        let n = numa_node as usize;
+        if !cores_per_node.contains_key(&n) {
+            return Err(format!("NUMA node {n} has no usable CPU"));
+        }
+        n
+    } else {
+        // Most cores; ties go to the lowest node (BTreeMap order + max_by
+        // keeping the last maximum, so compare with reversed node id).
+        *cores_per_node
+            .iter()
+            .max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(a.0)))
+            .map(|(n, _)| n)
+            .expect("usable is not empty")
+    };
+    let in_node: Vec<&Cpu> = usable.into_iter().filter(|c| c.node == node).collect();
+    // core -> its CPUs (sorted), and L3 -> its cores.
+    let mut core_cpus: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut l3_cores: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for c in &in_node {
+        core_cpus.entry(c.core).or_default().push(c.id);
+        let v = l3_cores.entry(c.l3).or_default();
+        if !v.contains(&c.core) {
+            v.push(c.core);
+        }
+    }
+    for v in core_cpus.values_mut() {
+        v.sort_unstable();
+    }
+    let mut l3s: Vec<(usize, Vec<usize>)> = l3_cores.into_iter().collect();
+    // Largest L3 domain first (most cores), then lowest id.
+    l3s.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+    let core_order: Vec<usize> = l3s
+        .into_iter()
+        .flat_map(|(_, mut cores)| {
+            cores.sort_unstable();
+            cores
+        })
+        .collect();
+    // Pass t takes hardware thread t of every core: distinct cores first,
+    // SMT siblings only after every core has one thread.
+    let max_smt = core_cpus.values().map(Vec::len).max().unwrap_or(1);
+    let mut order = Vec::new();
+    for t in 0..max_smt {
+        for core in &core_order {
+            if let Some(&cpu) = core_cpus[core].get(t) {
+                order.push(cpu);
+            }
+        }
+    }
+    let cpus = (0..threads).map(|i| order[i % order.len()]).collect();
+    let mut node_cpus: Vec<usize> = in_node.iter().map(|c| c.id).collect();
+    node_cpus.sort_unstable();
+    Ok(Placement {
+        node,
+        cpus,
+        node_cpus,
+    })
+}
+
+/// Where every server thread runs; empty list = not pinned.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Plan {
+    pub main: Vec<usize>,
+    /// io[k] is I/O thread k+1.
+    pub io: Vec<Vec<usize>>,
+    pub bio: Vec<usize>,
+    /// The NUMA node automatic placement chose.
+    pub node: Option<usize>,
+    pub auto: bool,
+}
+
+/// Validates the cpulist directives (called at start-up; the error is
+/// reported as a fatal config error).
+pub fn check_config(cfg: &Config) -> Result<(), String> {
+    for (name, v) in [
+        ("server-cpulist", &cfg.server_cpulist),
+        ("io-threads-cpulist", &cfg.io_threads_cpulist),
+        ("bio-cpulist", &cfg.bio_cpulist),
+        ("aof-rewrite-cpulist", &cfg.aof_rewrite_cpulist),
+        ("bgsave-cpulist", &cfg.bgsave_cpulist),
+    ] {
+        parse_cpulist(v).map_err(|e| format!(">>> '{name} \"{v}\"'\nInvalid cpulist: {e}"))?;
+    }
+    Ok(())
+}
+
+/// The placement of all threads for `cfg` on `topo` (pure).
+pub fn plan(cfg: &Config, topo: &Topology, allowed: &[usize]) -> Result<Plan, String> {
+    let server = parse_cpulist(&cfg.server_cpulist)?;
+    let io_list = parse_cpulist(&cfg.io_threads_cpulist)?;
+    let bio = parse_cpulist(&cfg.bio_cpulist)?;
+    let nio = cfg.io_threads.saturating_sub(1) as usize;
+    let io_list = if io_list.is_empty() {
+        server.clone()
+    } else {
+        io_list
+    };
+    let ncpus = topo
+        .cpus
+        .iter()
+        .filter(|c| allowed.is_empty() || allowed.contains(&c.id))
+        .count();
+    let auto_ok = cfg.cpu_affinity == CpuAffinity::Auto && ncpus > 1;
+    let mut p = Plan {
+        main: server,
+        io: vec![io_list; nio],
+        bio,
+        node: None,
+        auto: false,
+    };
+    let need_auto = p.main.is_empty() || (nio > 0 && p.io[0].is_empty()) || p.bio.is_empty();
+    if auto_ok && need_auto {
+        let pl = place(topo, 1 + nio, cfg.numa_node, allowed)?;
+        p.node = Some(pl.node);
+        p.auto = true;
+        if p.main.is_empty() {
+            p.main = vec![pl.cpus[0]];
+        }
+        for (k, io) in p.io.iter_mut().enumerate() {
+            if io.is_empty() {
+                *io = vec![pl.cpus[k + 1]];
+            }
+        }
+        if p.bio.is_empty() {
+            let left: Vec<usize> = pl
+                .node_cpus
+                .iter()
+                .copied()
+                .filter(|c| !pl.cpus.contains(c))
+                .collect();
+            p.bio = if left.is_empty() { pl.node_cpus } else { left };
+        }
+    }
+    Ok(p)
+}
+
+/// The process's CPU mask as it was at start-up (before any pinning).
+pub fn allowed_at_start() -> &'static [usize] {
+    static MASK: OnceLock<Vec<usize>> = OnceLock::new();
+    MASK.get_or_init(|| {
+        // /proc/self/status is the main thread's mask, whichever thread asks.
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))
+                    .and_then(|v| parse_cpulist(v.trim()).ok())
+            })
+            .unwrap_or_else(|| ferrodis_ffi::thread::get_affinity(0))
+    })
+}
+
+/// This server's plan on this machine (empty plan if the lists are
+/// invalid: start-up has already refused those).
+pub fn current_plan(cfg: &Config) -> Plan {
+    plan(cfg, &Topology::read(), allowed_at_start()).unwrap_or_default()
+}
+
+/// CPUs for the bio threads (empty = do not pin).
+pub fn bio_cpus(srv: &crate::server::Server) -> Vec<usize> {
+    current_plan(&srv.cfg).bio
+}
+
+#[cfg(test)]
+mod tests;
