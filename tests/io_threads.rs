@@ -237,7 +237,7 @@ fn idle_io_threads_sleep() {
 }
 
 #[test]
-#[ignore = "needs INFO and CLIENT KILL, which are not in this branch"]
+
 fn info_and_client_kill_under_load() {
     let s = common::Server::start_with(&["--io-threads", "4", "--io-threads-do-reads", "yes"]);
     let port = s.port;

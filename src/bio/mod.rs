@@ -22,9 +22,12 @@
 //! nothing is pending): bioWaitStepOfType. `drain_on_shutdown()` waits until
 //! every queue is empty.
 //!
-//! Not done: the workers are pinned only when `bio-cpulist` is set (see
-//! `affinity` once it lands); the aof-fsync worker has no producer until
-//! persistence exists and is exercised by its own tests.
+//! Pinning: workers are pinned per `bio-cpulist`, else where
+//! `affinity::bio_cpus` places them (the server node's remaining cores).
+//!
+//! Not done: the aof-fsync worker has no producer until persistence exists
+//! and is exercised by its own tests; the close-file worker likewise has no
+//! big file to close yet (no RDB/AOF) and is exercised by its tests.
 
 pub mod lazyfree;
 
@@ -127,7 +130,8 @@ pub fn start(cpus: &[usize]) {
 
 /// The server's start-up hook: start the workers, pinned per bio-cpulist.
 pub fn init(srv: &mut crate::server::Server) {
-    let cpus = crate::util::parse_cpulist(&srv.cfg.bio_cpulist).unwrap_or_default();
+    // bio-cpulist, or the placement's leftover cores of the server's node.
+    let cpus = crate::affinity::bio_cpus(srv);
     start(&cpus);
 }
 

@@ -1392,7 +1392,7 @@ fn setop_generic(
     if numkeys < 1 {
         let name = srv.commands.lookup(&a[0]).map_or_else(
             || String::from_utf8_lossy(&a[0]).to_lowercase(),
-            |id| srv.commands.entries[id as usize].fullname.clone(),
+            |id| srv.commands.entries[id as usize].fullname.to_string(),
         );
         return c.add_error(&format!(
             "ERR at least 1 input key is needed for '{name}' command"

@@ -24,43 +24,6 @@ pub fn cpulist_string(cpus: &[usize]) -> String {
     out
 }
 
-/// Parses Redis's cpulist syntax: comma-separated CPUs or ranges, a range
-/// optionally with a step (`0-7:2,12`). `""` is the empty list.
-pub fn parse_cpulist(s: &str) -> Result<Vec<usize>, String> {
-    let mut out = Vec::new();
-    let s = s.trim();
-    if s.is_empty() {
-        return Ok(out);
-    }
-    for part in s.split(',') {
-        let bad = || format!("Invalid cpulist '{s}'");
-        let (range, step) = match part.split_once(':') {
-            Some((r, st)) => (r, st.parse::<usize>().map_err(|_| bad())?),
-            None => (part, 1),
-        };
-        if step == 0 {
-            return Err(bad());
-        }
-        let (a, b) = match range.split_once('-') {
-            Some((a, b)) => (
-                a.parse::<usize>().map_err(|_| bad())?,
-                b.parse::<usize>().map_err(|_| bad())?,
-            ),
-            None => {
-                let v = range.parse::<usize>().map_err(|_| bad())?;
-                (v, v)
-            }
-        };
-        if a > b || b >= 4096 {
-            return Err(bad());
-        }
-        out.extend((a..=b).step_by(step));
-    }
-    out.sort_unstable();
-    out.dedup();
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
