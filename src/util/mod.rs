@@ -27,14 +27,7 @@ pub fn cpulist_string(cpus: &[usize]) -> String {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn cpulists() {
-        assert_eq!(
-            super::parse_cpulist("0-7:2,12").unwrap(),
-            vec![0, 2, 4, 6, 12]
-        );
-        assert_eq!(super::parse_cpulist("").unwrap(), Vec::<usize>::new());
-        assert!(super::parse_cpulist("3-1").is_err());
-        assert!(super::parse_cpulist("a").is_err());
+    fn cpulist_formatting() {
         assert_eq!(super::cpulist_string(&[0, 1, 2, 3, 6]), "0-3,6");
     }
 }
