@@ -337,6 +337,14 @@ impl Listpack {
         lp
     }
 
+    /// An empty listpack with room for `cap` bytes (a quicklist node that
+    /// will fill up: one allocation instead of a chain of growths).
+    pub fn with_capacity(cap: usize) -> Listpack {
+        let mut lp = Listpack::new();
+        lp.bytes.reserve_exact(cap.saturating_sub(lp.bytes.len()));
+        lp
+    }
+
     /// Adopts a serialised listpack (e.g. from RDB) after a full integrity
     /// check; `None` when the blob is corrupt.
     pub fn from_bytes(bytes: Vec<u8>) -> Option<Listpack> {
