@@ -90,6 +90,8 @@ pub struct Server {
     pub blocked: crate::blocked::Blocked,
 
     pub cron_timer: u64,
+    /// Active expire cycle state (expire.c's static variables).
+    pub expire: crate::db::expire::ExpireState,
 
     /// Threaded I/O state (io_threads).
     pub io: crate::io_threads::IoThreads,
@@ -148,6 +150,7 @@ impl Server {
             current_dirty_cas: false,
             blocked: Default::default(),
             cron_timer: 0,
+            expire: Default::default(),
             io: Default::default(),
             cfg,
         })

@@ -36,34 +36,23 @@ pub struct ExpireState {
     pub current_db: usize,
 }
 
-thread_local! {
-    // Main-thread only; kept out of Server to keep that struct's hot part
-    // small. (Never touched by another thread: thread_local makes that a
-    // type-level fact.)
-    static STATE: std::cell::RefCell<ExpireState> = Default::default();
-}
-
 pub fn active_expire_cycle(srv: &mut Server, kind: Cycle) {
-    if srv.dbs.iter().all(|d| d.expires.is_empty()) {
-        return;
-    }
     let now_us = srv.now_us;
-    let proceed = STATE.with(|s| {
-        let mut s = s.borrow_mut();
-        if kind == Cycle::Fast {
-            // Only when the last slow cycle ran out of time or much is stale,
-            // and not more often than twice the fast duration.
-            if !s.timelimit_exit && srv.stats.expired_stale_perc < ACCEPTABLE_STALE as f64 / 100.0 {
-                return false;
-            }
-            if now_us < s.last_fast_cycle_us + 2 * FAST_DURATION_US as i64 {
-                return false;
-            }
-            s.last_fast_cycle_us = now_us;
+    if kind == Cycle::Fast {
+        // Runs in every beforeSleep: the common "nothing to do" answer must
+        // cost two field reads. Only when the last slow cycle ran out of
+        // time or much is stale, and not more often than twice the fast
+        // duration.
+        let s = &mut srv.expire;
+        if !s.timelimit_exit && srv.stats.expired_stale_perc < ACCEPTABLE_STALE as f64 / 100.0 {
+            return;
         }
-        true
-    });
-    if !proceed {
+        if now_us < s.last_fast_cycle_us + 2 * FAST_DURATION_US as i64 {
+            return;
+        }
+        s.last_fast_cycle_us = now_us;
+    }
+    if srv.dbs.iter().all(|d| d.expires.is_empty()) {
         return;
     }
     let budget_us = match kind {
@@ -75,11 +64,11 @@ pub fn active_expire_cycle(srv: &mut Server, kind: Cycle) {
     let mut sampled_total = 0usize;
     let mut expired_total = 0usize;
     let mut timelimit_exit = false;
-    let first_db = STATE.with(|s| s.borrow().current_db);
+    let first_db = srv.expire.current_db;
     let mut keys: Vec<Box<[u8]>> = Vec::with_capacity(KEYS_PER_LOOP);
     'dbs: for k in 0..ndbs {
         let dbid = (first_db + k) % ndbs;
-        STATE.with(|s| s.borrow_mut().current_db = (dbid + 1) % ndbs);
+        srv.expire.current_db = (dbid + 1) % ndbs;
         loop {
             let now_ms = srv.now_ms;
             let db = &mut srv.dbs[dbid];
@@ -128,5 +117,5 @@ pub fn active_expire_cycle(srv: &mut Server, kind: Cycle) {
         0.0
     };
     srv.stats.expired_stale_perc = perc * 0.05 + srv.stats.expired_stale_perc * 0.95;
-    STATE.with(|s| s.borrow_mut().timelimit_exit = timelimit_exit);
+    srv.expire.timelimit_exit = timelimit_exit;
 }

@@ -25,9 +25,10 @@
 //! select/kqueue back ends (Linux only, by design).
 
 use ferrodis_ffi::epoll::{Poller, Ready};
+use ferrodis_ffi::sys::monotonic_us;
 use std::io;
 use std::os::fd::{BorrowedFd, RawFd};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub const NONE: u32 = 0;
 pub const READABLE: u32 = ferrodis_ffi::epoll::READABLE;
@@ -41,9 +42,11 @@ struct FileEvent {
     token: u64,
 }
 
+/// Times are CLOCK_MONOTONIC microseconds: plain integer compares on every
+/// pass instead of `Instant` arithmetic.
 struct TimeEvent {
     id: u64,
-    when: Instant,
+    when_us: u64,
     deleted: bool,
 }
 
@@ -148,7 +151,7 @@ impl EventLoop {
         self.next_time_id += 1;
         self.time_events.push(TimeEvent {
             id,
-            when: Instant::now() + after,
+            when_us: monotonic_us() + after.as_micros() as u64,
             deleted: false,
         });
         id
@@ -176,20 +179,19 @@ impl EventLoop {
         self.dont_wait = true;
     }
 
-    fn nearest_timeout_ms(&self) -> i32 {
-        let now = Instant::now();
-        let mut best: Option<Duration> = None;
+    fn nearest_timeout_ms(&self, now_us: u64) -> i32 {
+        let mut best: Option<u64> = None;
         for te in &self.time_events {
             if te.deleted {
                 continue;
             }
-            let d = te.when.saturating_duration_since(now);
+            let d = te.when_us.saturating_sub(now_us);
             best = Some(best.map_or(d, |b| b.min(d)));
         }
         match best {
             None => -1,
             // Round up so a timer is never polled for 0 ms repeatedly.
-            Some(d) => d.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32,
+            Some(d) => d.div_ceil(1000).min(i32::MAX as u64) as i32,
         }
     }
 }
@@ -208,7 +210,7 @@ pub fn process_events<H: Handler>(h: &mut H) -> usize {
     let timeout = if el.dont_wait || el.stop {
         0
     } else {
-        el.nearest_timeout_ms()
+        el.nearest_timeout_ms(monotonic_us())
     };
     el.dont_wait = false;
     let mut fired = std::mem::take(&mut el.fired);
@@ -247,15 +249,18 @@ pub fn process_events<H: Handler>(h: &mut H) -> usize {
 }
 
 fn process_time_events<H: Handler>(h: &mut H) -> usize {
-    let now = Instant::now();
+    let now = monotonic_us();
     let el = h.event_loop();
+    if !el.time_events.iter().any(|t| t.when_us <= now || t.deleted) {
+        return 0;
+    }
     el.time_events.retain(|t| !t.deleted);
     // Only events that exist now run in this pass (ae's maxId rule): a timer
     // created by a timer handler waits for the next pass.
     let due: Vec<u64> = el
         .time_events
         .iter()
-        .filter(|t| t.when <= now)
+        .filter(|t| t.when_us <= now)
         .map(|t| t.id)
         .collect();
     for id in &due {
@@ -263,7 +268,7 @@ fn process_time_events<H: Handler>(h: &mut H) -> usize {
         let el = h.event_loop();
         if let Some(te) = el.time_events.iter_mut().find(|t| t.id == *id) {
             match next {
-                Some(d) => te.when = Instant::now() + d,
+                Some(d) => te.when_us = monotonic_us() + d.as_micros() as u64,
                 None => te.deleted = true,
             }
         }
