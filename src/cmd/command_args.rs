@@ -171,7 +171,9 @@ const TIMEOUT: Arg = d("timeout");
 const WITHSCORES: Arg = pt("withscores", "WITHSCORES").opt();
 const LEFT_RIGHT: &[Arg] = &[pt("left", "LEFT"), pt("right", "RIGHT")];
 const MIN_MAX: &[Arg] = &[pt("min", "MIN"), pt("max", "MAX")];
-const LIMIT: Arg = blk("limit", &[i("offset"), i("count")]).tok("LIMIT").opt();
+const LIMIT: Arg = blk("offset_count", &[i("offset"), i("count")])
+    .tok("LIMIT")
+    .opt();
 const EXPIRE_COND: Arg = one(
     "condition",
     &[
@@ -195,14 +197,11 @@ const SORT_BY: Arg = p("pattern").tok("BY").ks(1).opt();
 const SORT_GET: Arg = p("pattern").tok("GET").ks(1).opt().multi().mtok();
 const SORT_ORDER: Arg = one("order", &[pt("asc", "ASC"), pt("desc", "DESC")]).opt();
 const SORT_ALPHA: Arg = pt("sorting", "ALPHA").opt();
-const ZSORTBY: Arg = one("sortby", &[pt("byscore", "BYSCORE"), pt("bylex", "BYLEX")])
-    .opt()
-    .v("6.2.0");
-const ZREV: Arg = pt("rev", "REV").opt().v("6.2.0");
-const ZLIMIT: Arg = blk("limit", &[i("offset"), i("count")])
-    .tok("LIMIT")
-    .opt()
-    .v("6.2.0");
+// ZRANGE got these in 6.2.0 (its docs say so); ZRANGESTORE, new in
+// 6.2.0, had them from the start and carries no per-argument since.
+const ZSORTBY: Arg = one("sortby", &[pt("byscore", "BYSCORE"), pt("bylex", "BYLEX")]).opt();
+const ZREV: Arg = pt("rev", "REV").opt();
+const ZLIMIT: Arg = LIMIT;
 const WEIGHTS: Arg = i("weight").tok("WEIGHTS").opt().multi();
 const AGGREGATE: Arg = one(
     "aggregate",
@@ -264,8 +263,8 @@ pub static TABLE: &[(&str, &[Arg])] = &[
         ],
     ),
     ("mget", &[KEYS]),
-    ("mset", &[blk("data", &[KEY, s("value")]).multi()]),
-    ("msetnx", &[blk("data", &[KEY, s("value")]).multi()]),
+    ("mset", &[blk("key_value", &[KEY, s("value")]).multi()]),
+    ("msetnx", &[blk("key_value", &[KEY, s("value")]).multi()]),
     ("append", &[KEY, s("value")]),
     ("strlen", &[KEY]),
     ("incr", &[KEY]),
@@ -283,7 +282,7 @@ pub static TABLE: &[(&str, &[Arg])] = &[
             k("key2"),
             pt("len", "LEN").opt(),
             pt("idx", "IDX").opt(),
-            i("min-match-len").tok("MINMATCHLEN").opt(),
+            i("len").tok("MINMATCHLEN").opt(),
             pt("withmatchlen", "WITHMATCHLEN").opt(),
         ],
     ),
@@ -344,7 +343,7 @@ pub static TABLE: &[(&str, &[Arg])] = &[
         "client|list",
         &[
             one(
-                "client-type",
+                "normal_master_replica_pubsub",
                 &[
                     pt("normal", "NORMAL"),
                     pt("master", "MASTER"),
@@ -355,7 +354,10 @@ pub static TABLE: &[(&str, &[Arg])] = &[
             .tok("TYPE")
             .opt()
             .v("5.0.0"),
-            i("client-id").tok("ID").opt().multi().v("6.2.0"),
+            blk("id", &[i("client-id").multi()])
+                .tok("ID")
+                .opt()
+                .v("6.2.0"),
         ],
     ),
     ("client|info", &[]),
@@ -552,7 +554,7 @@ pub static TABLE: &[(&str, &[Arg])] = &[
     ("unwatch", &[]),
     // --- server ---
     ("config", &[]),
-    ("config|get", &[s("parameter").multi()]),
+    ("config|get", &[blk("parameter", &[s("parameter")]).multi()]),
     (
         "config|set",
         &[blk("parameter_value", &[s("parameter"), s("value")]).multi()],
@@ -582,7 +584,7 @@ pub static TABLE: &[(&str, &[Arg])] = &[
     ("function", &[]),
     (
         "function|flush",
-        &[one("flush-type", &[pt("async", "ASYNC"), pt("sync", "SYNC")]).opt()],
+        &[one("async", &[pt("async", "ASYNC"), pt("sync", "SYNC")]).opt()],
     ),
     ("memory", &[]),
     ("memory|usage", &[KEY, i("count").tok("SAMPLES").opt()]),
@@ -677,9 +679,9 @@ pub static TABLE: &[(&str, &[Arg])] = &[
             KEY,
             s("start"),
             s("stop"),
-            ZSORTBY,
-            ZREV,
-            ZLIMIT,
+            ZSORTBY.v("6.2.0"),
+            ZREV.v("6.2.0"),
+            ZLIMIT.v("6.2.0"),
             WITHSCORES,
         ],
     ),
