@@ -759,9 +759,16 @@ fn arg_min_words(a: &Arg) -> usize {
     if a.flags & OPTIONAL != 0 {
         return 0;
     }
+    chosen_min_words(a)
+}
+
+/// Words of an argument that is given. A oneof takes exactly one of its
+/// alternatives, even where Redis marks them optional (CLIENT KILL's
+/// new-format filters: each optional, yet at least one is required).
+fn chosen_min_words(a: &Arg) -> usize {
     let tok = usize::from(a.token.is_some() && a.kind != Kind::PureToken);
     tok + match a.kind {
-        Kind::OneOf => a.args.iter().map(arg_min_words).min().unwrap_or(0),
+        Kind::OneOf => a.args.iter().map(chosen_min_words).min().unwrap_or(0),
         Kind::Block => min_words(a.args),
         _ => 1,
     }
