@@ -17,12 +17,16 @@
 //! (key_spec_index, Redis's numbering: the n-th key spec of the command),
 //! `.v("6.2.0")` (since), `.dep("2.8.12")` (deprecated_since).
 //!
-//! Not done: `summary` and `display_text` of arguments (Redis 7.0 sends
-//! neither for these commands' args), and `since` is only filled in where
-//! it matters most (SET, GETEX, ZADD, CLIENT KILL, a few others); redis-cli
-//! never reads it. ferrodis reports one synthesized key spec per command,
-//! so a `key_spec_index` above 0 names Redis's spec numbering, not an entry
-//! of ferrodis's COMMAND INFO key specs.
+//! Checked field by field (name, type, token, flags, since,
+//! deprecated_since, key_spec_index, nesting) against redis-server 7.0.15's
+//! COMMAND DOCS; the deliberate differences are later additions ferrodis
+//! implements: ZRANK/ZREVRANK WITHSCORE, CLIENT SETINFO, and COMMAND
+//! GETKEYS's `command [arg ...]` (7.0 documents no arguments for it).
+//!
+//! Not done: argument `summary` and `display_text` (Redis 7.0 sends
+//! neither for these commands). ferrodis reports one synthesized key spec
+//! per command, so a `key_spec_index` above 0 follows Redis's spec
+//! numbering, not an entry of ferrodis's COMMAND INFO key specs.
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
