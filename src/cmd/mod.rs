@@ -10,6 +10,7 @@
 //! each subcommand has its own arity, flags and INFO commandstats entry
 //! (`cmdstat_config|get`), as in Redis 7.
 
+pub mod command_args;
 pub mod connection;
 pub mod flush;
 pub mod hash;

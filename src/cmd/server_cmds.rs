@@ -12,13 +12,15 @@
 //! * COMMAND INFO / DOCS are derived from the command table: flags, key
 //!   range, group, summary, since. ACL categories are derived from flags and
 //!   group the way Redis's setImplicitACLCategories does. Key specs are
-//!   synthesized from first/last/step. Not done: per-argument docs
-//!   (`arguments` in COMMAND DOCS; redis-cli then shows no argument hints),
-//!   command tips, GETKEYSANDFLAGS, key extraction for movable-key commands.
+//!   synthesized from first/last/step. COMMAND DOCS `arguments` come from
+//!   the static table in command_args.rs (redis-cli builds its hints from
+//!   them). Not done: complexity/history in DOCS, command tips,
+//!   GETKEYSANDFLAGS, key extraction for movable-key commands.
 //! * SHUTDOWN does not save (there is no persistence yet): SAVE and NOSAVE
 //!   are accepted and both just stop the server.
 
 use crate::cmd;
+use crate::cmd::command_args;
 use crate::cmd::info;
 use crate::cmd::{Command, CommandTable, container, flags::*};
 use crate::config::ConfigEnum;
@@ -679,19 +681,80 @@ fn reply_command_info(c: &mut Client, t: &CommandTable, id: u32) {
 fn reply_command_docs(c: &mut Client, t: &CommandTable, id: u32) {
     let e = &t.entries[id as usize];
     let cmd = e.cmd;
-    c.add_map_len(3 + usize::from(!e.subs.is_empty()));
+    // Redis leaves `arguments` out for commands that take none.
+    let args = command_args::args_for(e.fullname).unwrap_or(&[]);
+    c.add_map_len(3 + usize::from(!args.is_empty()) + usize::from(!e.subs.is_empty()));
     c.add_bulk(b"summary");
     c.add_bulk(cmd.summary.as_bytes());
     c.add_bulk(b"since");
     c.add_bulk(cmd.since.as_bytes());
     c.add_bulk(b"group");
     c.add_bulk(cmd.group.as_bytes());
+    if !args.is_empty() {
+        c.add_bulk(b"arguments");
+        reply_doc_args(c, args);
+    }
     if !e.subs.is_empty() {
         c.add_bulk(b"subcommands");
         c.add_map_len(e.subs.len());
         for &s in &e.subs {
             c.add_bulk(t.entries[s as usize].fullname.as_bytes());
             reply_command_docs(c, t, s);
+        }
+    }
+}
+
+/// An `arguments` array: one map per argument, fields in Redis's order
+/// (name, type, key_spec_index, token, since, deprecated_since, flags,
+/// arguments), absent fields left out. redis-cli 7 reads `flags` as a set
+/// of status replies and recurses into `arguments` of oneof/block.
+fn reply_doc_args(c: &mut Client, args: &[command_args::Arg]) {
+    c.add_array_len(args.len());
+    for a in args {
+        let nested = !a.args.is_empty();
+        let len = 2
+            + usize::from(a.key_spec >= 0)
+            + usize::from(a.token.is_some())
+            + usize::from(a.since.is_some())
+            + usize::from(a.deprecated_since.is_some())
+            + usize::from(a.flags != 0)
+            + usize::from(nested);
+        c.add_map_len(len);
+        c.add_bulk(b"name");
+        c.add_bulk(a.name.as_bytes());
+        c.add_bulk(b"type");
+        c.add_bulk(a.kind.name().as_bytes());
+        if a.key_spec >= 0 {
+            c.add_bulk(b"key_spec_index");
+            c.add_int(a.key_spec as i64);
+        }
+        if let Some(tok) = a.token {
+            c.add_bulk(b"token");
+            c.add_bulk(tok.as_bytes());
+        }
+        if let Some(v) = a.since {
+            c.add_bulk(b"since");
+            c.add_bulk(v.as_bytes());
+        }
+        if let Some(v) = a.deprecated_since {
+            c.add_bulk(b"deprecated_since");
+            c.add_bulk(v.as_bytes());
+        }
+        if a.flags != 0 {
+            c.add_bulk(b"flags");
+            let names: Vec<&str> = command_args::FLAG_NAMES
+                .iter()
+                .filter(|(f, _)| a.flags & f != 0)
+                .map(|&(_, n)| n)
+                .collect();
+            c.add_set_len(names.len());
+            for n in names {
+                c.add_status(n.as_bytes());
+            }
+        }
+        if nested {
+            c.add_bulk(b"arguments");
+            reply_doc_args(c, a.args);
         }
     }
 }
