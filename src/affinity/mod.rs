@@ -538,7 +538,9 @@ pub fn log_memory_location(thread: &str, node: usize) {
         Ok(nodes) if nodes == [node] => {
             log::info!("{thread}: hwloc: touched memory is on node {node}")
         }
-        Ok(nodes) => log::warn!("{thread}: hwloc: touched memory is on nodes {nodes:?}, not {node}"),
+        Ok(nodes) => {
+            log::warn!("{thread}: hwloc: touched memory is on nodes {nodes:?}, not {node}")
+        }
         Err(e) => log::warn!("{thread}: cannot check memory location: {e}"),
     }
 }

@@ -145,17 +145,6 @@ fn synth(desc: &str) -> Topology {
     Topology::from_hwloc(&t)
 }
 
-/// Loads a committed hwloc XML export from tests/topologies/.
-fn xml(name: &str) -> Topology {
-    let path = format!("{}/tests/topologies/{name}", env!("CARGO_MANIFEST_DIR"));
-    let t = hwlocality::Topology::builder()
-        .from_xml_file(&path)
-        .unwrap_or_else(|e| panic!("{path}: {e}"))
-        .build()
-        .unwrap_or_else(|e| panic!("{path}: {e}"));
-    Topology::from_hwloc(&t)
-}
-
 fn cpu<'a>(t: &'a Topology, id: usize) -> &'a Cpu {
     t.cpus.iter().find(|c| c.id == id).unwrap()
 }
@@ -176,9 +165,16 @@ fn check_rules(t: &Topology, p: &Plan) {
         .map(|c| c.core)
         .collect();
     let distinct = threads.len().min(node_cores.len());
-    let first: Vec<usize> = threads[..distinct].iter().map(|&c| cpu(t, c).core).collect();
+    let first: Vec<usize> = threads[..distinct]
+        .iter()
+        .map(|&c| cpu(t, c).core)
+        .collect();
     let set: std::collections::BTreeSet<usize> = first.iter().copied().collect();
-    assert_eq!(set.len(), distinct, "SMT sibling before cores ran out: {p:?}");
+    assert_eq!(
+        set.len(),
+        distinct,
+        "SMT sibling before cores ran out: {p:?}"
+    );
     // Every thread before the first L3 change shares the first L3, and an
     // L3 once left is never returned to among the distinct cores.
     let l3s: Vec<usize> = threads[..distinct].iter().map(|&c| cpu(t, c).l3).collect();
@@ -214,11 +210,22 @@ fn cfg_io(io_threads: u32, numa_node: i32) -> Config {
 #[test]
 fn hwloc_synthetic_intel_numbering_matches_synthetic() {
     // Linux numbers Intel parts with every core's first thread first: the
-    // PU indexes are interleaved so that PU c and c+32 share a core.
-    let t = synth("pack:2 numa:2 l3:1 core:8 pu:2(indexes=pu:core)");
+    // PU indexes (listed in logical order) are interleaved so that PU c
+    // and c+32 share a core.
+    let idx: Vec<String> = (0..32)
+        .flat_map(|c| [c, c + 32])
+        .map(|i| i.to_string())
+        .collect();
+    let t = synth(&format!(
+        "pack:2 numa:2 l3:1 core:8 pu:2(indexes={})",
+        idx.join(",")
+    ));
     assert_eq!(t.cpus, Topology::synthetic(2, 2, 8, 2, 1).cpus);
     let p = plan(&cfg_io(4, -1), &t, &all(&t)).unwrap();
-    assert_eq!((p.main.clone(), p.io.clone()), (vec![0], vec![vec![1], vec![2], vec![3]]));
+    assert_eq!(
+        (p.main.clone(), p.io.clone()),
+        (vec![0], vec![vec![1], vec![2], vec![3]])
+    );
     check_rules(&t, &p);
 }
 
