@@ -145,6 +145,17 @@ fn synth(desc: &str) -> Topology {
     Topology::from_hwloc(&t)
 }
 
+/// Loads an hwloc XML export committed under tests/topologies/.
+fn xml(name: &str) -> Topology {
+    let path = format!("{}/tests/topologies/{name}", env!("CARGO_MANIFEST_DIR"));
+    let t = hwlocality::Topology::builder()
+        .from_xml_file(&path)
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
+        .build()
+        .unwrap_or_else(|e| panic!("{path}: {e}"));
+    Topology::from_hwloc(&t)
+}
+
 fn cpu<'a>(t: &'a Topology, id: usize) -> &'a Cpu {
     t.cpus.iter().find(|c| c.id == id).unwrap()
 }
@@ -306,4 +317,32 @@ fn machine_topology_matches_sysfs() {
         let f = fs.cpus.iter().find(|f| f.id == c.id).expect("CPU in sysfs");
         assert_eq!((c.core, c.node), (f.core, f.node), "CPU {}", c.id);
     }
+}
+
+#[test]
+fn hwloc_xml_cpuless_node_is_not_a_cpu_node() {
+    // 2pkg-ccx-cxl.xml: hwloc's XML export of "pack:2 numa:1 l3:2 core:2
+    // pu:2" (node 0 = package 0 = PUs 0-7, node 1 = PUs 8-15, two L3s of
+    // two SMT cores per package), plus a CPU-less node 2 (CXL memory)
+    // attached to the machine, whose cpuset is every PU, as hwloc reports
+    // such memory. PUs belong to their package's node, never to node 2.
+    let t = xml("2pkg-ccx-cxl.xml");
+    assert_eq!(t.cpus.len(), 16);
+    assert_eq!(t.nodes(), vec![0, 1]);
+    assert!(
+        t.cpus
+            .iter()
+            .all(|c| c.node == c.id / 8 && c.package == c.id / 8)
+    );
+    assert_eq!((cpu(&t, 13).core, cpu(&t, 13).l3), (12, 12));
+    let p = plan(&cfg_io(3, 1), &t, &all(&t)).unwrap();
+    assert_eq!(p.node, Some(1));
+    assert_eq!(
+        (p.main.clone(), p.io.clone()),
+        (vec![8], vec![vec![10], vec![12]])
+    );
+    assert_eq!(p.bio, vec![9, 11, 13, 14, 15]);
+    check_rules(&t, &p);
+    let e = plan(&cfg_io(3, 2), &t, &all(&t)).unwrap_err();
+    assert!(e.contains("NUMA node 2 has no usable CPU"), "{e}");
 }
