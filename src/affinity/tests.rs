@@ -156,7 +156,7 @@ fn xml(name: &str) -> Topology {
     Topology::from_hwloc(&t)
 }
 
-fn cpu<'a>(t: &'a Topology, id: usize) -> &'a Cpu {
+fn cpu(t: &Topology, id: usize) -> &Cpu {
     t.cpus.iter().find(|c| c.id == id).unwrap()
 }
 
