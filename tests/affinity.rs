@@ -118,3 +118,41 @@ fn affinity_off_pins_nothing() {
         }
     }
 }
+
+#[test]
+fn numa_arenas_checks_memory_location_with_hwloc() {
+    // Each I/O thread with a node sets its memory policy, then asks hwloc
+    // where a buffer it touched landed; both results are logged.
+    let mine = std::fs::read_to_string("/proc/self/status").unwrap();
+    let first = parse_cpulist(
+        mine.lines()
+            .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))
+            .unwrap()
+            .trim(),
+    )
+    .unwrap()[0];
+    let s = common::Server::start_with(&[
+        "--io-threads",
+        "3",
+        "--io-threads-cpulist",
+        &first.to_string(),
+        "--numa-arenas",
+        "yes",
+    ]);
+    let want = [
+        "io_thd_1: hwloc: touched memory is on node",
+        "io_thd_2: hwloc: touched memory is on node",
+    ];
+    let mut log = String::new();
+    for _ in 0..100 {
+        log = s.log();
+        if want.iter().all(|w| log.contains(w)) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    for w in want {
+        assert!(log.contains(w), "{w:?} not in log:\n{log}");
+    }
+    assert!(!log.contains("cannot check memory location"), "{log}");
+}

@@ -16,16 +16,35 @@
 //!   CPUs left over (all of the node's CPUs when none are left).
 //! - [`place`] and [`plan`] are pure functions over a described
 //!   [`Topology`], so they are unit-tested with synthetic machines.
-//! - The topology is read from sysfs (`/sys/devices/system/cpu`,
-//!   `/sys/devices/system/node`) directly rather than through hwloc
-//!   (hwlocality needs libhwloc-dev at build time, which CI machines may
-//!   lack); what is read is the few files listed in [`Topology::read`].
-//!   Missing files degrade to "one node, one L3, no SMT".
+//! - The machine's topology comes from hwloc (the `hwlocality` crate,
+//!   system libhwloc found by pkg-config, not its `vendored` build), loaded
+//!   once per process and converted by [`Topology::from_hwloc`]; the same
+//!   conversion serves described machines (hwloc synthetic strings and XML
+//!   exports under tests/topologies/) in the unit tests. If hwloc fails to
+//!   load the machine (or reports no PU), [`Topology::read`] falls back to
+//!   reading sysfs (`/sys/devices/system/cpu`, `/sys/devices/system/node`)
+//!   directly, where missing files degrade to "one node, one L3, no SMT".
+//!   Either way the result is cached: the topology is read once, at
+//!   start-up (INFO reads the cache, never hwloc again).
+//! - Linking: hwlocality-sys asks pkg-config for a static link, but the
+//!   pkg-config crate links a library statically only when its `.a` lies
+//!   outside the system directories; Debian's is in /usr/lib, so the binary
+//!   needs libhwloc.so.15 (package `libhwloc15`) and libudev.so.1 at run
+//!   time, and without libhwloc.so.15 it does not start at all (the loader
+//!   fails before `main`, so the sysfs fallback cannot help). Pointing
+//!   PKG_CONFIG_PATH at a copy of hwloc.pc whose libdir is a directory
+//!   outside /usr holding a link to libhwloc.a links it statically (only
+//!   libudev.so.1 stays dynamic); that is a build-setup change, not made
+//!   here.
+//! - With `numa-arenas yes`, [`log_memory_location`] asks hwloc where the
+//!   pages of a buffer an I/O thread just allocated and touched actually
+//!   live (hwloc_get_area_memlocation), on top of the get_mempolicy check.
 //! - Only CPUs in the process's affinity mask at start-up are used (cpusets,
 //!   `taskset`).
 //!
-//! Threads: `plan` runs on the main thread at start-up; nothing here is
-//! shared. Not done: re-placement when CPUs go on/offline, cgroup CPU quotas.
+//! Threads: `plan` runs on the main thread at start-up; the hwloc handle
+//! and the cached topology are read-only after their first load (OnceLock),
+//! and I/O threads use the handle only for memory-location queries. Not done: re-placement when CPUs go on/offline, cgroup CPU quotas.
 
 use crate::config::{Config, CpuAffinity};
 use std::collections::BTreeMap;
@@ -112,11 +131,103 @@ fn read_num(path: &str) -> Option<usize> {
     std::fs::read_to_string(path).ok()?.trim().parse().ok()
 }
 
+/// The machine as hwloc loaded it, once per process; None if hwloc could
+/// not load it (the caller falls back to sysfs).
+fn hwloc_machine() -> Option<&'static hwlocality::Topology> {
+    static MACHINE: OnceLock<Option<hwlocality::Topology>> = OnceLock::new();
+    MACHINE
+        .get_or_init(|| match hwlocality::Topology::new() {
+            Ok(t) => Some(t),
+            Err(e) => {
+                log::warn!("hwloc could not load the machine's topology ({e}): reading sysfs");
+                None
+            }
+        })
+        .as_ref()
+}
+
+/// Lowest OS index in an object's cpuset: our identity for cores and L3s.
+fn first_pu(o: Option<&hwlocality::object::TopologyObject>) -> Option<usize> {
+    o.and_then(|o| o.cpuset())
+        .and_then(|cs| cs.first_set())
+        .map(usize::from)
+}
+
 impl Topology {
-    /// Reads the machine: /sys/devices/system/cpu/online,
+    /// The machine's topology, from hwloc, else from sysfs; read once and
+    /// cached (CPUs going on/offline later are not seen, as documented).
+    pub fn read() -> Topology {
+        static CACHE: OnceLock<Topology> = OnceLock::new();
+        CACHE
+            .get_or_init(|| {
+                match hwloc_machine()
+                    .map(Topology::from_hwloc)
+                    .filter(|t| !t.cpus.is_empty())
+                {
+                    Some(t) => {
+                        log::debug!(
+                            "Topology from hwloc: {} CPUs, NUMA nodes {:?}",
+                            t.cpus.len(),
+                            t.nodes()
+                        );
+                        t
+                    }
+                    None => Topology::read_sysfs(),
+                }
+            })
+            .clone()
+    }
+
+    /// Converts an hwloc topology (the machine, a synthetic description or
+    /// an XML export): one [`Cpu`] per PU, sorted by OS index, with the
+    /// same identities as the sysfs reader (core and L3 = their lowest PU).
+    ///
+    /// A PU's node is the NUMA node with the smallest cpuset containing it
+    /// (lowest OS index on ties): CPU-less memory (HBM, CXL, NVDIMM) is
+    /// attached higher up with wider cpusets, and sysfs lists no CPU for
+    /// those nodes either. PUs without a Core ancestor are their own core;
+    /// without an L3 they share one per package, as in the sysfs reader.
+    pub fn from_hwloc(t: &hwlocality::Topology) -> Topology {
+        use hwlocality::object::types::ObjectType;
+        // PU -> (cpuset weight, node os index) of its most local node.
+        let mut node_of: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
+        for n in t.objects_with_type(ObjectType::NUMANode) {
+            let (Some(id), Some(cs)) = (n.os_index(), n.cpuset()) else {
+                continue;
+            };
+            let w = cs.weight().unwrap_or(usize::MAX);
+            for c in cs.iter_set() {
+                let e = node_of.entry(usize::from(c)).or_insert((w, id));
+                if (w, id) < *e {
+                    *e = (w, id);
+                }
+            }
+        }
+        let mut cpus: Vec<Cpu> = t
+            .objects_with_type(ObjectType::PU)
+            .filter_map(|pu| {
+                let id = pu.os_index()?;
+                let package = pu
+                    .first_ancestor_with_type(ObjectType::Package)
+                    .map_or(0, |p| p.os_index().unwrap_or(p.logical_index()));
+                Some(Cpu {
+                    id,
+                    core: first_pu(pu.first_ancestor_with_type(ObjectType::Core)).unwrap_or(id),
+                    package,
+                    node: node_of.get(&id).map_or(0, |&(_, n)| n),
+                    l3: first_pu(pu.first_ancestor_with_type(ObjectType::L3Cache))
+                        .unwrap_or(usize::MAX - package),
+                })
+            })
+            .collect();
+        cpus.sort_by_key(|c| c.id);
+        Topology { cpus }
+    }
+
+    /// Reads the machine from sysfs (the fallback): /sys/devices/system/cpu/online,
     /// cpuN/topology/{physical_package_id,thread_siblings_list},
     /// cpuN/cache/index3/shared_cpu_list, node/nodeN/cpulist.
-    pub fn read() -> Topology {
+    pub fn read_sysfs() -> Topology {
         let online = read_list("/sys/devices/system/cpu/online")
             .unwrap_or_else(|| (0..ferrodis_ffi::thread::online_cpus()).collect());
         let mut node_of = BTreeMap::new();
@@ -396,6 +507,47 @@ pub fn current_plan(cfg: &Config) -> Plan {
 /// CPUs for the bio threads (empty = do not pin).
 pub fn bio_cpus(srv: &crate::server::Server) -> Vec<usize> {
     current_plan(&srv.cfg).bio
+}
+
+/// Allocates a buffer on the calling thread, touches every page (first
+/// touch is what places a page under the thread's memory policy) and asks
+/// hwloc which NUMA nodes hold it (hwloc_get_area_memlocation).
+pub fn touched_memory_nodes() -> Result<Vec<usize>, String> {
+    use hwlocality::memory::binding::MemoryBindingFlags;
+    use hwlocality::memory::nodeset::NodeSet;
+    const LEN: usize = 1 << 20;
+    const PAGE: usize = 4096;
+    let t = hwloc_machine().ok_or("hwloc could not load the topology")?;
+    if !t
+        .feature_support()
+        .memory_binding()
+        .is_some_and(|m| m.get_area_memory_location())
+    {
+        return Err("hwloc cannot query memory location here".into());
+    }
+    let mut buf = vec![0u8; LEN];
+    for b in buf.iter_mut().step_by(PAGE) {
+        *b = 1;
+    }
+    let buf = std::hint::black_box(buf);
+    let set: NodeSet = t
+        .area_memory_location(buf.as_slice(), MemoryBindingFlags::empty())
+        .map_err(|e| e.to_string())?;
+    Ok(set.iter_set().map(usize::from).collect())
+}
+
+/// Logs whether memory the calling thread touches lands on `node`
+/// (`numa-arenas yes`): a warning names the nodes it landed on instead.
+pub fn log_memory_location(thread: &str, node: usize) {
+    match touched_memory_nodes() {
+        Ok(nodes) if nodes == [node] => {
+            log::info!("{thread}: hwloc: touched memory is on node {node}")
+        }
+        Ok(nodes) => {
+            log::warn!("{thread}: hwloc: touched memory is on nodes {nodes:?}, not {node}")
+        }
+        Err(e) => log::warn!("{thread}: cannot check memory location: {e}"),
+    }
 }
 
 #[cfg(test)]

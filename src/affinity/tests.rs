@@ -132,3 +132,217 @@ fn check_config_reports_directive() {
         "{e}"
     );
 }
+
+// --- Topologies described to hwloc, converted by from_hwloc ---
+
+/// Builds a topology from an hwloc synthetic description.
+fn synth(desc: &str) -> Topology {
+    let t = hwlocality::Topology::builder()
+        .from_synthetic(desc)
+        .unwrap_or_else(|e| panic!("{desc}: {e}"))
+        .build()
+        .unwrap_or_else(|e| panic!("{desc}: {e}"));
+    Topology::from_hwloc(&t)
+}
+
+/// Loads an hwloc XML export committed under tests/topologies/.
+fn xml(name: &str) -> Topology {
+    let path = format!("{}/tests/topologies/{name}", env!("CARGO_MANIFEST_DIR"));
+    let t = hwlocality::Topology::builder()
+        .from_xml_file(&path)
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
+        .build()
+        .unwrap_or_else(|e| panic!("{path}: {e}"));
+    Topology::from_hwloc(&t)
+}
+
+fn cpu(t: &Topology, id: usize) -> &Cpu {
+    t.cpus.iter().find(|c| c.id == id).unwrap()
+}
+
+/// Checks the placement rules on any topology: main + I/O threads on one
+/// NUMA node, on distinct physical cores while the node's allowed cores
+/// last, SMT siblings only after, cores sharing an L3 before other cores,
+/// bio on the node's CPUs not taken.
+fn check_rules(t: &Topology, p: &Plan) {
+    let node = p.node.expect("auto placement");
+    let mut threads = p.main.clone();
+    threads.extend(p.io.iter().flatten());
+    assert!(threads.iter().all(|&c| cpu(t, c).node == node), "{p:?}");
+    let node_cores: std::collections::BTreeSet<usize> = t
+        .cpus
+        .iter()
+        .filter(|c| c.node == node)
+        .map(|c| c.core)
+        .collect();
+    let distinct = threads.len().min(node_cores.len());
+    let first: Vec<usize> = threads[..distinct]
+        .iter()
+        .map(|&c| cpu(t, c).core)
+        .collect();
+    let set: std::collections::BTreeSet<usize> = first.iter().copied().collect();
+    assert_eq!(
+        set.len(),
+        distinct,
+        "SMT sibling before cores ran out: {p:?}"
+    );
+    // Every thread before the first L3 change shares the first L3, and an
+    // L3 once left is never returned to among the distinct cores.
+    let l3s: Vec<usize> = threads[..distinct].iter().map(|&c| cpu(t, c).l3).collect();
+    let mut seen = Vec::new();
+    for l in l3s {
+        if seen.last() != Some(&l) {
+            assert!(!seen.contains(&l), "L3 {l} revisited: {p:?}");
+            seen.push(l);
+        }
+    }
+    let node_cpus: Vec<usize> = t
+        .cpus
+        .iter()
+        .filter(|c| c.node == node)
+        .map(|c| c.id)
+        .collect();
+    let left: Vec<usize> = node_cpus
+        .iter()
+        .copied()
+        .filter(|c| !threads.contains(c))
+        .collect();
+    assert_eq!(p.bio, if left.is_empty() { node_cpus } else { left });
+}
+
+fn cfg_io(io_threads: u32, numa_node: i32) -> Config {
+    Config {
+        io_threads,
+        numa_node,
+        ..Config::default()
+    }
+}
+
+#[test]
+fn hwloc_synthetic_intel_numbering_matches_synthetic() {
+    // Linux numbers Intel parts with every core's first thread first: the
+    // PU indexes (listed in logical order) are interleaved so that PU c
+    // and c+32 share a core.
+    let idx: Vec<String> = (0..32)
+        .flat_map(|c| [c, c + 32])
+        .map(|i| i.to_string())
+        .collect();
+    let t = synth(&format!(
+        "pack:2 numa:2 l3:1 core:8 pu:2(indexes={})",
+        idx.join(",")
+    ));
+    assert_eq!(t.cpus, Topology::synthetic(2, 2, 8, 2, 1).cpus);
+    let p = plan(&cfg_io(4, -1), &t, &all(&t)).unwrap();
+    assert_eq!(
+        (p.main.clone(), p.io.clone()),
+        (vec![0], vec![vec![1], vec![2], vec![3]])
+    );
+    check_rules(&t, &p);
+}
+
+#[test]
+fn hwloc_synthetic_adjacent_siblings_two_l3() {
+    // AMD-like: siblings adjacent (core k = PUs 2k, 2k+1), two L3 domains
+    // (CCX) of 4 cores in the one node.
+    let t = synth("pack:1 numa:1 l3:2 core:4 pu:2");
+    assert_eq!(t.cpus.len(), 16);
+    assert_eq!(cpu(&t, 5).core, 4);
+    assert_eq!(cpu(&t, 9).l3, 8);
+    let p = plan(&cfg_io(4, -1), &t, &all(&t)).unwrap();
+    // Main + 3 I/O threads: 4 distinct cores of the first L3.
+    assert_eq!(p.main, vec![0]);
+    assert_eq!(p.io, vec![vec![2], vec![4], vec![6]]);
+    assert_eq!(p.bio, vec![1, 3, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+    check_rules(&t, &p);
+    // 6 threads: the first L3's cores, then the other L3's, no sibling.
+    let p = plan(&cfg_io(6, -1), &t, &all(&t)).unwrap();
+    assert_eq!(p.main, vec![0]);
+    assert_eq!(p.io, vec![vec![2], vec![4], vec![6], vec![8], vec![10]]);
+    check_rules(&t, &p);
+}
+
+#[test]
+fn hwloc_synthetic_smt_only_when_cores_run_out() {
+    let t = synth("pack:1 numa:1 l3:1 core:4 pu:2");
+    let p = plan(&cfg_io(6, -1), &t, &all(&t)).unwrap();
+    assert_eq!(p.main, vec![0]);
+    assert_eq!(p.io, vec![vec![2], vec![4], vec![6], vec![1], vec![3]]);
+    assert_eq!(p.bio, vec![5, 7]);
+    check_rules(&t, &p);
+    // Every CPU taken: bio floats on the whole node.
+    let p = plan(&cfg_io(8, -1), &t, &all(&t)).unwrap();
+    assert_eq!(p.bio, (0..8).collect::<Vec<_>>());
+    check_rules(&t, &p);
+}
+
+#[test]
+fn hwloc_synthetic_numa_node_picks_node() {
+    let t = synth("pack:2 numa:2 l3:1 core:4 pu:2");
+    assert_eq!(t.nodes(), vec![0, 1, 2, 3]);
+    for n in 0..4 {
+        let p = plan(&cfg_io(3, n), &t, &all(&t)).unwrap();
+        assert_eq!(p.node, Some(n as usize));
+        let first = 8 * n as usize;
+        assert_eq!(p.main, vec![first]);
+        assert_eq!(p.io, vec![vec![first + 2], vec![first + 4]]);
+        check_rules(&t, &p);
+    }
+    assert!(plan(&cfg_io(3, 4), &t, &all(&t)).is_err());
+    // Without numa-node, the node with most allowed cores wins.
+    let allowed: Vec<usize> = (0..2).chain(16..24).collect();
+    let p = plan(&cfg_io(3, -1), &t, &allowed).unwrap();
+    assert_eq!(p.node, Some(2));
+}
+
+#[test]
+fn hwloc_reports_touched_memory_on_preferred_node() {
+    // The machine's first node: the thread prefers it, then touches a
+    // fresh buffer; hwloc must find the pages there.
+    let node = Topology::read().nodes()[0];
+    std::thread::spawn(move || {
+        ferrodis_ffi::thread::set_preferred_node(node).unwrap();
+        assert_eq!(touched_memory_nodes().unwrap(), vec![node]);
+    })
+    .join()
+    .unwrap();
+}
+
+#[test]
+fn machine_topology_matches_sysfs() {
+    // hwloc and the sysfs fallback describe this machine the same way.
+    let hw = Topology::read();
+    let fs = Topology::read_sysfs();
+    assert!(!hw.cpus.is_empty());
+    for c in &hw.cpus {
+        let f = fs.cpus.iter().find(|f| f.id == c.id).expect("CPU in sysfs");
+        assert_eq!((c.core, c.node), (f.core, f.node), "CPU {}", c.id);
+    }
+}
+
+#[test]
+fn hwloc_xml_cpuless_node_is_not_a_cpu_node() {
+    // 2pkg-ccx-cxl.xml: hwloc's XML export of "pack:2 numa:1 l3:2 core:2
+    // pu:2" (node 0 = package 0 = PUs 0-7, node 1 = PUs 8-15, two L3s of
+    // two SMT cores per package), plus a CPU-less node 2 (CXL memory)
+    // attached to the machine, whose cpuset is every PU, as hwloc reports
+    // such memory. PUs belong to their package's node, never to node 2.
+    let t = xml("2pkg-ccx-cxl.xml");
+    assert_eq!(t.cpus.len(), 16);
+    assert_eq!(t.nodes(), vec![0, 1]);
+    assert!(
+        t.cpus
+            .iter()
+            .all(|c| c.node == c.id / 8 && c.package == c.id / 8)
+    );
+    assert_eq!((cpu(&t, 13).core, cpu(&t, 13).l3), (12, 12));
+    let p = plan(&cfg_io(3, 1), &t, &all(&t)).unwrap();
+    assert_eq!(p.node, Some(1));
+    assert_eq!(
+        (p.main.clone(), p.io.clone()),
+        (vec![8], vec![vec![10], vec![12]])
+    );
+    assert_eq!(p.bio, vec![9, 11, 13, 14, 15]);
+    check_rules(&t, &p);
+    let e = plan(&cfg_io(3, 2), &t, &all(&t)).unwrap_err();
+    assert!(e.contains("NUMA node 2 has no usable CPU"), "{e}");
+}

@@ -226,6 +226,7 @@ fn thread_main(sh: Arc<Shared>, i: usize, cpus: Vec<usize>, node: Option<usize>,
             }
             Err(e) => log::warn!("io_thd_{i}: cannot set memory policy: {e}"),
         }
+        crate::affinity::log_memory_location(&format!("io_thd_{i}"), n);
     }
     loop {
         // Wait for work: bounded spin, then sleep on the futex.
