@@ -21,3 +21,20 @@ if ! command -v cargo >/dev/null 2>&1; then
   curl -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal >/dev/null
   export PATH="$HOME/.cargo/bin:$PATH"
 fi
+
+# Link libhwloc statically, so the server binary needs no libhwloc at run
+# time (STACK.md). The pkg-config crate never links a static archive from a
+# system directory such as /usr/lib, so expose Debian's libhwloc.a through a
+# private directory with its own hwloc.pc; .cargo/config.toml puts that
+# directory on PKG_CONFIG_PATH. (libudev stays dynamic: libudev1 is part of
+# every Debian base system.)
+shim="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/target/hwloc-static"
+if [ ! -f "$shim/hwloc.pc" ]; then
+  libdir=$(pkg-config --variable=libdir hwloc)
+  pcdir=$(pkg-config --variable=pcfiledir hwloc)
+  if [ -f "$libdir/libhwloc.a" ]; then
+    mkdir -p "$shim"
+    ln -sf "$libdir/libhwloc.a" "$shim/libhwloc.a"
+    sed "s|^libdir=.*|libdir=$shim|" "$pcdir/hwloc.pc" > "$shim/hwloc.pc"
+  fi
+fi
