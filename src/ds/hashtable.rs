@@ -824,22 +824,26 @@ impl<T: HtEntry> HashTable<T> {
         }
     }
 
-    /// A random element, close to uniformly chosen: one of up to 15
-    /// elements found walking buckets from a random one. `rng` is the
-    /// caller's generator state.
+    /// A random element, close to uniformly chosen: from a random bucket,
+    /// whole chains are taken until at least 15 elements are in the window
+    /// and one of those is picked (like `dictGetFairRandomKey`). Whole
+    /// chains, so an element deep in a long chain is as reachable as the
+    /// rest. `rng` is the caller's generator state.
     pub fn random_element(&self, rng: &mut u64) -> Option<&T> {
-        if self.is_empty() {
+        let n = self.virtual_len();
+        if self.is_empty() || n == 0 {
             return None;
         }
-        let mut picks: [Option<&T>; FAIR_SAMPLE] = [None; FAIR_SAMPLE];
-        let mut n = 0;
-        let want = FAIR_SAMPLE.min(self.len());
-        self.walk_from_random(rng, |e| {
-            picks[n] = Some(e);
-            n += 1;
-            n < want
-        });
-        picks[(next_rand(rng) % n.max(1) as u64) as usize]
+        let start = (next_rand(rng) % n as u64) as usize;
+        let chain =
+            |k: usize| ChainIter(self.virtual_bucket((start + k) % n)).flat_map(|b| b.elems());
+        let (mut total, mut span) = (0, 0);
+        while span < n && total < FAIR_SAMPLE {
+            total += chain(span).count();
+            span += 1;
+        }
+        let pick = (next_rand(rng) % total as u64) as usize;
+        (0..span).flat_map(chain).nth(pick)
     }
 
     /// Up to `count` distinct elements from neighbouring buckets around a
