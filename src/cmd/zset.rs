@@ -1594,7 +1594,7 @@ pub fn zscan_command(srv: &mut Server, c: &mut Client, a: &Args) {
             let mut cur = cursor;
             let mut iters = count * 10;
             loop {
-                cur = dict.scan(cur, |e| found.push((e.member().to_vec(), e.score())));
+                cur = dict.scan(cur, |k, v| found.push((k.to_vec(), *v)));
                 iters -= 1;
                 if cur == 0 || found.len() >= count || iters == 0 {
                     break;

@@ -7,12 +7,21 @@
 //! The copy keeps the source's encoding, as Redis does: a listpack stays a
 //! listpack, a hash table stays a hash table. Hash tables are rebuilt entry
 //! by entry (sized up front) rather than cloned bucket by bucket, since our
-//! `HashTable` has no `Clone`; the result holds the same entries, not the same
+//! `Dict` has no `Clone`; the result holds the same entries, not the same
 //! bucket layout, which nothing observes except SCAN order.
 
 use super::{Str, Value};
+use crate::ds::dict::{Dict, DictKey};
 use crate::ds::hashtable::{HashTable, HtEntry};
 use crate::types::{hash::Hash, list::List, set::Set, zset::ZSet};
+
+fn clone_dict<K: DictKey + Clone, V: Clone>(d: &Dict<K, V>) -> Dict<K, V> {
+    let mut out = Dict::with_capacity(d.len());
+    for (k, v) in d.iter() {
+        out.insert_new(k.clone(), v.clone());
+    }
+    out
+}
 
 fn clone_table<T: HtEntry + Clone>(t: &HashTable<T>) -> HashTable<T> {
     let mut out = HashTable::with_capacity(t.len());
@@ -49,7 +58,7 @@ impl Value {
             Value::ZSet(z) => Value::ZSet(Box::new(match &**z {
                 ZSet::Listpack(lp) => ZSet::Listpack(lp.clone()),
                 ZSet::Skiplist { dict, zsl } => ZSet::Skiplist {
-                    dict: clone_table(dict),
+                    dict: clone_dict(dict),
                     zsl: zsl.clone(),
                 },
             })),
@@ -97,12 +106,12 @@ mod tests {
             assert_eq!(h.len(), 100);
         }
 
-        let mut zd: HashTable<crate::types::zset::ScoredMember> = HashTable::new();
+        let mut zd: Dict<Box<[u8]>, f64> = Dict::new();
         let mut zsl = SkipList::new();
         for i in 0..10 {
             let m: Box<[u8]> = format!("m{i}").into_bytes().into();
             zsl.insert(i as f64, m.clone());
-            zd.insert_new(crate::types::zset::ScoredMember::new(&m, i as f64));
+            zd.insert_new(m, i as f64);
         }
         let z = Value::ZSet(Box::new(ZSet::Skiplist { dict: zd, zsl }));
         let z2 = z.deep_clone();
@@ -110,7 +119,7 @@ mod tests {
         if let Value::ZSet(z2) = &z2 {
             assert_eq!(z2.len(), 10);
             if let ZSet::Skiplist { dict, .. } = &**z2 {
-                assert_eq!(dict.get(b"m3").map(|e| e.score()), Some(3.0));
+                assert_eq!(dict.get(b"m3"), Some(&3.0));
             }
         }
 

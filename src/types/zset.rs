@@ -1,7 +1,6 @@
 //! Sorted sets: a listpack of member, score pairs ordered by score then
 //! member while small (zset-max-listpack-entries / -value), then a
-//! skiplist + a member -> score index (a `HashTable` of `ScoredMember`,
-//! score and member in one block).
+//! skiplist + dict.
 //!
 //! Threads: main thread only (values live in the keyspace).
 //! Ordering: both encodings keep (score, member) ascending, members compared
@@ -14,55 +13,16 @@
 //! Not done: skiplist -> listpack conversion on shrink (Redis does not do it
 //! either outside of STORE targets).
 
-use crate::ds::hashtable::{HashTable, HtEntry};
+use crate::ds::dict::Dict;
 use crate::ds::listpack::{Listpack, LpValue};
 use crate::ds::skiplist::{LexRange, ScoreRange, SkipList, format_score, parse_score};
 
 pub enum ZSet {
     Listpack(Listpack),
     Skiplist {
-        dict: HashTable<ScoredMember>,
+        dict: Dict<Box<[u8]>, f64>,
         zsl: SkipList,
     },
-}
-
-/// The member -> score index entry: `[score as 8 little-endian bytes]
-/// [member]` in one block, so an entry is one 16-byte table slot plus one
-/// allocation (the skiplist keeps its own copy of the member).
-#[derive(Clone, PartialEq, Debug)]
-pub struct ScoredMember(Box<[u8]>);
-
-impl ScoredMember {
-    pub fn new(member: &[u8], score: f64) -> ScoredMember {
-        let mut b = Vec::with_capacity(8 + member.len());
-        b.extend_from_slice(&score.to_le_bytes());
-        b.extend_from_slice(member);
-        ScoredMember(b.into_boxed_slice())
-    }
-    #[inline]
-    pub fn member(&self) -> &[u8] {
-        &self.0[8..]
-    }
-    #[inline]
-    pub fn score(&self) -> f64 {
-        let mut s = [0u8; 8];
-        s.copy_from_slice(&self.0[..8]);
-        f64::from_le_bytes(s)
-    }
-    #[inline]
-    pub fn set_score(&mut self, s: f64) {
-        self.0[..8].copy_from_slice(&s.to_le_bytes());
-    }
-    pub fn alloc_len(&self) -> usize {
-        self.0.len()
-    }
-}
-
-impl HtEntry for ScoredMember {
-    #[inline]
-    fn key(&self) -> &[u8] {
-        self.member()
-    }
 }
 
 /// An owned (member, score) pair, the unit every range query returns.
@@ -107,11 +67,7 @@ impl ZSet {
     pub fn mem_usage(&self) -> usize {
         match self {
             ZSet::Listpack(lp) => lp.alloc_size(),
-            ZSet::Skiplist { dict, zsl } => {
-                dict.mem_usage()
-                    + dict.iter().map(|e| e.alloc_len()).sum::<usize>()
-                    + zsl.mem_usage()
-            }
+            ZSet::Skiplist { dict, zsl } => dict.mem_overhead() + zsl.mem_usage(),
         }
     }
 
@@ -127,7 +83,7 @@ impl ZSet {
             ZSet::Listpack(Listpack::new())
         } else {
             ZSet::Skiplist {
-                dict: HashTable::new(),
+                dict: Dict::new(),
                 zsl: SkipList::new(),
             }
         }
@@ -145,8 +101,9 @@ impl ZSet {
             }
             ZSet::Skiplist { dict, zsl } => {
                 for (m, s) in pairs {
-                    dict.insert(ScoredMember::new(&m, s));
-                    zsl.insert(s, m.into_boxed_slice());
+                    let b: Box<[u8]> = m.into_boxed_slice();
+                    dict.insert(b.clone(), s);
+                    zsl.insert(s, b);
                 }
             }
         }
@@ -181,7 +138,7 @@ impl ZSet {
                 }
                 None
             }
-            ZSet::Skiplist { dict, .. } => dict.get(member).map(|e| e.score()),
+            ZSet::Skiplist { dict, .. } => dict.get(member).copied(),
         }
     }
 
@@ -189,11 +146,12 @@ impl ZSet {
     pub fn convert_to_skiplist(&mut self) {
         if let ZSet::Listpack(lp) = self {
             let pairs = Self::lp_pairs(lp);
-            let mut dict = HashTable::with_capacity(pairs.len());
+            let mut dict = Dict::with_capacity(pairs.len());
             let mut zsl = SkipList::new();
             for (m, s) in pairs {
-                dict.insert(ScoredMember::new(&m, s));
-                zsl.insert(s, m.into_boxed_slice());
+                let b: Box<[u8]> = m.into_boxed_slice();
+                dict.insert(b.clone(), s);
+                zsl.insert(s, b);
             }
             *self = ZSet::Skiplist { dict, zsl };
         }
@@ -222,15 +180,16 @@ impl ZSet {
         };
         match dict.get_mut(member) {
             Some(cur) => {
-                if cur.score() != score {
-                    zsl.update_score(cur.score(), member, score);
-                    cur.set_score(score);
+                if *cur != score {
+                    zsl.update_score(*cur, member, score);
+                    *cur = score;
                 }
                 false
             }
             None => {
-                dict.insert_new(ScoredMember::new(member, score));
-                zsl.insert(score, member.into());
+                let b: Box<[u8]> = member.into();
+                dict.insert(b.clone(), score);
+                zsl.insert(score, b);
                 true
             }
         }
@@ -247,7 +206,7 @@ impl ZSet {
                 Some(s)
             }
             ZSet::Skiplist { dict, zsl } => {
-                let s = dict.remove(member)?.score();
+                let (_, s) = dict.remove(member)?;
                 zsl.delete(s, member);
                 Some(s)
             }
@@ -264,7 +223,7 @@ impl ZSet {
                 (i, pairs[i].1)
             }
             ZSet::Skiplist { dict, zsl } => {
-                let s = dict.get(member)?.score();
+                let s = *dict.get(member)?;
                 (zsl.rank(s, member)? - 1, s)
             }
         };
@@ -477,30 +436,6 @@ fn walk(
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn scored_member_index() {
-        let mut e = super::ScoredMember::new(b"abc", -2.5);
-        assert_eq!((e.member(), e.score()), (&b"abc"[..], -2.5));
-        e.set_score(f64::INFINITY);
-        assert_eq!(e.score(), f64::INFINITY);
-        let mut z = super::ZSet::from_pairs(
-            (0..1000)
-                .map(|i| (format!("m{i}").into_bytes(), i as f64))
-                .collect(),
-            128,
-            64,
-        );
-        assert_eq!(z.encoding(), "skiplist");
-        assert_eq!(z.score(b"m7"), Some(7.0));
-        assert!(!z.set(b"m7", 70.0, 128, 64));
-        assert_eq!(z.score(b"m7"), Some(70.0));
-        // Below it: scores 0..=69 less its own old 7; "m7" < "m70" at 70.0.
-        assert_eq!(z.rank(b"m7", false), Some((69, 70.0)));
-        assert_eq!(z.remove(b"m7"), Some(70.0));
-        assert_eq!(z.score(b"m7"), None);
-        assert_eq!(z.len(), 999);
-    }
-
     use super::*;
 
     #[test]
