@@ -73,7 +73,7 @@ fn hash_field(h: &Hash, field: &[u8]) -> Option<Vec<u8>> {
             }
             None
         }
-        Hash::Table(d) => d.get(field).map(|v| v.to_vec()),
+        Hash::Table(d) => d.get(field).map(|e| e.value().to_vec()),
     }
 }
 
@@ -173,7 +173,7 @@ fn sort_generic(srv: &mut Server, c: &mut Client, a: &Args, readonly: bool) {
             match &**s {
                 Set::Intset(is) => is.iter().map(|v| v.to_string().into_bytes()).collect(),
                 Set::Listpack(lp) => lp.iter().map(|v| v.to_vec()).collect(),
-                Set::Table(d) => d.keys().map(|k| k.to_vec()).collect(),
+                Set::Table(d) => d.iter().map(|k| k.to_vec()).collect(),
             },
             Kind::Set,
         ),

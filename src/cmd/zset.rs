@@ -1337,7 +1337,7 @@ fn set_members(s: &Set) -> Vec<Pair> {
             .map(|v| (v.to_string().into_bytes(), 1.0))
             .collect(),
         Set::Listpack(lp) => lp.iter().map(|v| (v.to_vec(), 1.0)).collect(),
-        Set::Table(d) => d.keys().map(|k| (k.to_vec(), 1.0)).collect(),
+        Set::Table(d) => d.iter().map(|k| (k.to_vec(), 1.0)).collect(),
     }
 }
 

@@ -12,12 +12,21 @@
 
 use super::{Str, Value};
 use crate::ds::dict::{Dict, DictKey};
+use crate::ds::hashtable::{HashTable, HtEntry};
 use crate::types::{hash::Hash, list::List, set::Set, zset::ZSet};
 
 fn clone_dict<K: DictKey + Clone, V: Clone>(d: &Dict<K, V>) -> Dict<K, V> {
     let mut out = Dict::with_capacity(d.len());
     for (k, v) in d.iter() {
         out.insert_new(k.clone(), v.clone());
+    }
+    out
+}
+
+fn clone_table<T: HtEntry + Clone>(t: &HashTable<T>) -> HashTable<T> {
+    let mut out = HashTable::with_capacity(t.len());
+    for e in t.iter() {
+        out.insert_new(e.clone());
     }
     out
 }
@@ -39,12 +48,12 @@ impl Value {
             Value::List(l) => Value::List(Box::new(List { ql: l.ql.clone() })),
             Value::Hash(h) => Value::Hash(Box::new(match &**h {
                 Hash::Listpack(lp) => Hash::Listpack(lp.clone()),
-                Hash::Table(d) => Hash::Table(clone_dict(d)),
+                Hash::Table(d) => Hash::Table(clone_table(d)),
             })),
             Value::Set(s) => Value::Set(Box::new(match &**s {
                 Set::Intset(i) => Set::Intset(i.clone()),
                 Set::Listpack(lp) => Set::Listpack(lp.clone()),
-                Set::Table(d) => Set::Table(clone_dict(d)),
+                Set::Table(d) => Set::Table(clone_table(d)),
             })),
             Value::ZSet(z) => Value::ZSet(Box::new(match &**z {
                 ZSet::Listpack(lp) => ZSet::Listpack(lp.clone()),
@@ -76,9 +85,12 @@ mod tests {
             assert_eq!(y.len(), 3);
         }
 
-        let mut d: Dict<Box<[u8]>, Box<[u8]>> = Dict::new();
+        let mut d: HashTable<crate::types::hash::FieldValue> = HashTable::new();
         for i in 0..100 {
-            d.insert_new(format!("f{i}").into_bytes().into(), b"v".to_vec().into());
+            d.insert_new(crate::types::hash::FieldValue::new(
+                format!("f{i}").as_bytes(),
+                b"v",
+            ));
         }
         let h = Value::Hash(Box::new(Hash::Table(d)));
         let Value::Hash(h2) = h.deep_clone() else {

@@ -5,6 +5,7 @@
 
 pub mod dict;
 pub mod hash;
+pub mod hashtable;
 pub mod intset;
 pub mod listpack;
 pub mod quicklist;

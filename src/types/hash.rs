@@ -8,12 +8,82 @@
 //! the listpack never holds an element longer than the limit and never
 //! grows past `Listpack::safe_to_add` (CVE-2021-32627/32628).
 
-use crate::ds::dict::Dict;
+use crate::ds::hashtable::{HashTable, HtEntry};
 use crate::ds::listpack::Listpack;
 
 pub enum Hash {
     Listpack(Listpack),
-    Table(Dict<Box<[u8]>, Box<[u8]>>),
+    Table(HashTable<FieldValue>),
+}
+
+/// One field and its value in a single allocation:
+/// `[field length as LEB128 varint][field][value]`. A table entry is then
+/// one slot (16 bytes) plus one block, instead of two boxes; the value's
+/// length is what is left after the field.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct FieldValue(Box<[u8]>);
+
+impl FieldValue {
+    pub fn new(field: &[u8], value: &[u8]) -> FieldValue {
+        let mut b = Vec::with_capacity(varint_len(field.len()) + field.len() + value.len());
+        let mut n = field.len();
+        while n >= 0x80 {
+            b.push((n as u8) | 0x80);
+            n >>= 7;
+        }
+        b.push(n as u8);
+        b.extend_from_slice(field);
+        b.extend_from_slice(value);
+        FieldValue(b.into_boxed_slice())
+    }
+
+    /// (header length, field length).
+    #[inline]
+    fn split(&self) -> (usize, usize) {
+        let mut n = 0usize;
+        let mut shift = 0;
+        for (i, &byte) in self.0.iter().enumerate() {
+            n |= usize::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return (i + 1, n);
+            }
+            shift += 7;
+        }
+        unreachable!("FieldValue always starts with a complete varint")
+    }
+
+    #[inline]
+    pub fn field(&self) -> &[u8] {
+        let (h, n) = self.split();
+        &self.0[h..h + n]
+    }
+
+    #[inline]
+    pub fn value(&self) -> &[u8] {
+        let (h, n) = self.split();
+        &self.0[h + n..]
+    }
+
+    /// Bytes of the block (header, field and value).
+    pub fn alloc_len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+fn varint_len(mut n: usize) -> usize {
+    let mut l = 1;
+    while n >= 0x80 {
+        n >>= 7;
+        l += 1;
+    }
+    l
+}
+
+impl HtEntry for FieldValue {
+    #[inline]
+    fn key(&self) -> &[u8] {
+        self.field()
+    }
 }
 
 /// The conversion thresholds, copied out of the config so that commands can
@@ -68,9 +138,7 @@ impl Hash {
     pub fn mem_usage(&self) -> usize {
         match self {
             Hash::Listpack(lp) => lp.alloc_size(),
-            Hash::Table(d) => {
-                d.mem_overhead() + d.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>()
-            }
+            Hash::Table(d) => d.mem_usage() + d.iter().map(|e| e.alloc_len()).sum::<usize>(),
         }
     }
 
@@ -88,14 +156,14 @@ impl Hash {
                 let v = lp.next(p)?;
                 Some(lp.get(v).to_vec())
             }
-            Hash::Table(d) => d.get(field).map(|v| v.to_vec()),
+            Hash::Table(d) => d.get(field).map(|e| e.value().to_vec()),
         }
     }
 
     pub fn contains(&self, field: &[u8]) -> bool {
         match self {
             Hash::Listpack(lp) => Self::lp_find(lp, field).is_some(),
-            Hash::Table(d) => d.contains_key(field),
+            Hash::Table(d) => d.contains(field),
         }
     }
 
@@ -105,7 +173,7 @@ impl Hash {
             Hash::Listpack(lp) => Self::lp_find(lp, field)
                 .and_then(|p| lp.next(p))
                 .map_or(0, |v| lp.get(v).str_len()),
-            Hash::Table(d) => d.get(field).map_or(0, |v| v.len()),
+            Hash::Table(d) => d.get(field).map_or(0, |e| e.value().len()),
         }
     }
 
@@ -113,10 +181,12 @@ impl Hash {
     /// table.
     pub fn convert_to_table(&mut self) {
         let Hash::Listpack(lp) = self else { return };
-        let mut d: Dict<Box<[u8]>, Box<[u8]>> = Dict::new();
+        let mut d: HashTable<FieldValue> = HashTable::with_capacity(lp.len() / 2);
         let mut it = lp.iter();
+        let mut fb = [0u8; crate::ds::sds::LL_STR_MAX];
+        let mut vb = [0u8; crate::ds::sds::LL_STR_MAX];
         while let (Some(f), Some(v)) = (it.next(), it.next()) {
-            d.insert(f.to_vec().into(), v.to_vec().into());
+            d.insert(FieldValue::new(f.to_bytes(&mut fb), v.to_bytes(&mut vb)));
         }
         *self = Hash::Table(d);
     }
@@ -150,7 +220,7 @@ impl Hash {
                     true
                 }
             },
-            Hash::Table(d) => d.insert(field.into(), value.into()).is_none(),
+            Hash::Table(d) => d.insert(FieldValue::new(field, value)).is_none(),
         };
         if self.len() > lim.max_entries {
             self.convert_to_table();
@@ -184,8 +254,8 @@ impl Hash {
                 }
             }
             Hash::Table(d) => {
-                for (k, v) in d.iter() {
-                    f(k, v);
+                for e in d.iter() {
+                    f(e.field(), e.value());
                 }
             }
         }
@@ -206,7 +276,7 @@ impl Hash {
                 self.for_each(f);
                 0
             }
-            Hash::Table(d) => d.scan(cursor, |k, v| f(k, v)),
+            Hash::Table(d) => d.scan(cursor, |e| f(e.field(), e.value())),
         }
     }
 
@@ -223,7 +293,9 @@ impl Hash {
                 let v = lp.next(p)?;
                 Some((lp.get(p).to_vec(), lp.get(v).to_vec()))
             }
-            Hash::Table(d) => d.random_entry(rng).map(|(k, v)| (k.to_vec(), v.to_vec())),
+            Hash::Table(d) => d
+                .random_element(rng)
+                .map(|e| (e.field().to_vec(), e.value().to_vec())),
         }
     }
 }
@@ -258,6 +330,36 @@ mod tests {
         assert_eq!(h.encoding(), "hashtable");
         assert_eq!(h.get(b"a").as_deref(), Some(&b"12345678"[..]));
         assert!(h.remove(b"a") && h.remove(b"b") && h.is_empty());
+    }
+
+    #[test]
+    fn field_value_encoding() {
+        for (f, v) in [
+            (&b""[..], &b""[..]),
+            (b"f", b"value"),
+            (&[7u8; 127][..], b"x"),
+            (&[1u8; 128][..], &[2u8; 300][..]),
+            (&[3u8; 20_000][..], b""),
+        ] {
+            let e = FieldValue::new(f, v);
+            assert_eq!(e.field(), f);
+            assert_eq!(e.value(), v);
+            assert_eq!(e.key(), f);
+            assert_eq!(e.alloc_len(), varint_len(f.len()) + f.len() + v.len());
+        }
+        let mut h = Hash::new();
+        let lim = HashLimits {
+            max_entries: 1,
+            max_value: 64,
+        };
+        for i in 0..1000 {
+            h.set(format!("f{i}").as_bytes(), format!("v{i}").as_bytes(), lim);
+        }
+        assert_eq!(h.encoding(), "hashtable");
+        assert_eq!(h.get(b"f999").as_deref(), Some(&b"v999"[..]));
+        assert!(!h.set(b"f1", b"new", lim));
+        assert_eq!(h.value_len(b"f1"), 3);
+        assert_eq!(h.len(), 1000);
     }
 
     #[test]

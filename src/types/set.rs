@@ -9,7 +9,7 @@
 //! an element over the value limit and never grows past
 //! `Listpack::safe_to_add` (CVE-2021-32627/32628).
 
-use crate::ds::dict::Dict;
+use crate::ds::hashtable::HashTable;
 use crate::ds::intset::IntSet;
 use crate::ds::listpack::Listpack;
 use crate::ds::sds::string2ll;
@@ -17,7 +17,7 @@ use crate::ds::sds::string2ll;
 pub enum Set {
     Intset(IntSet),
     Listpack(Listpack),
-    Table(Dict<Box<[u8]>, ()>),
+    Table(HashTable<Box<[u8]>>),
 }
 
 /// The conversion thresholds, copied out of the config.
@@ -63,7 +63,7 @@ impl Set {
         } else if size_hint <= lim.max_lp_entries {
             Set::Listpack(Listpack::new())
         } else {
-            Set::Table(Dict::new())
+            Set::Table(HashTable::new())
         }
     }
 
@@ -94,7 +94,7 @@ impl Set {
         match self {
             Set::Intset(s) => s.blob_len(),
             Set::Listpack(lp) => lp.alloc_size(),
-            Set::Table(d) => d.mem_overhead() + d.iter().map(|(k, _)| k.len()).sum::<usize>(),
+            Set::Table(d) => d.mem_usage() + d.iter().map(|k| k.len()).sum::<usize>(),
         }
     }
 
@@ -102,14 +102,14 @@ impl Set {
         match self {
             Set::Intset(s) => string2ll(m).is_some_and(|v| s.contains(v)),
             Set::Listpack(lp) => lp.first().and_then(|p| lp.find(p, m, 0)).is_some(),
-            Set::Table(d) => d.contains_key(m),
+            Set::Table(d) => d.contains(m),
         }
     }
 
     fn convert_to_table(&mut self) {
-        let mut d: Dict<Box<[u8]>, ()> = Dict::new();
+        let mut d: HashTable<Box<[u8]>> = HashTable::with_capacity(self.len());
         self.for_each(|m| {
-            d.insert(m.into(), ());
+            d.insert_new(m.into());
         });
         *self = Set::Table(d);
     }
@@ -128,7 +128,7 @@ impl Set {
     pub fn add(&mut self, m: &[u8], lim: SetLimits) -> bool {
         match self {
             Set::Table(d) => {
-                return d.insert(m.into(), ()).is_none();
+                return d.insert(m.into()).is_none();
             }
             Set::Intset(s) => {
                 if let Some(v) = string2ll(m) {
@@ -169,7 +169,7 @@ impl Set {
             self.convert_to_table();
         }
         match self {
-            Set::Table(d) => d.insert(m.into(), ()).is_none(),
+            Set::Table(d) => d.insert(m.into()).is_none(),
             _ => unreachable!("converted to a table above"),
         }
     }
@@ -203,7 +203,7 @@ impl Set {
                 }
             }
             Set::Table(d) => {
-                for (k, _) in d.iter() {
+                for k in d.iter() {
                     f(k);
                 }
             }
@@ -219,7 +219,7 @@ impl Set {
     /// One SSCAN step: compact encodings are returned whole with cursor 0.
     pub fn scan(&self, cursor: u64, mut f: impl FnMut(&[u8])) -> u64 {
         match self {
-            Set::Table(d) => d.scan(cursor, |k, _| f(k)),
+            Set::Table(d) => d.scan(cursor, |k| f(k)),
             _ => {
                 self.for_each(f);
                 0
@@ -239,7 +239,7 @@ impl Set {
                 let p = lp.seek((rand_u64(rng) % n as u64) as isize)?;
                 Some(lp.get(p).to_vec())
             }
-            Set::Table(d) => d.random_entry(rng).map(|(k, _)| k.to_vec()),
+            Set::Table(d) => d.random_element(rng).map(|k| k.to_vec()),
         }
     }
 }
