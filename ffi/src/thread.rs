@@ -151,3 +151,19 @@ pub fn get_mempolicy() -> std::io::Result<(i32, Vec<usize>)> {
         .collect();
     Ok((mode, nodes))
 }
+
+/// Lowers the calling thread's scheduling priority to `nice` (0..19): the
+/// lazy-free worker runs at 19 so that, sharing a core with the main thread,
+/// it is preempted the moment the main thread wakes (CFS weights a nice-19
+/// task at 15 against 1024) yet is never starved the way SCHED_IDLE could be.
+pub fn set_nice(nice: i32) -> std::io::Result<()> {
+    let tid = gettid();
+    // SAFETY: setpriority takes plain integers; on Linux PRIO_PROCESS with a
+    // tid applies to that one thread (setpriority(2), NOTES).
+    let rc = unsafe { libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, nice) };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}

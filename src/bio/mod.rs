@@ -121,6 +121,13 @@ pub fn start(cpus: &[usize]) {
                     if let Err(e) = ferrodis_ffi::thread::set_affinity(&cpus) {
                         log::warn!("Could not pin {}: {e}", kind.thread_name());
                     }
+                    // Freeing is pure background work: never let it delay the
+                    // main thread for a scheduler tick on a shared core.
+                    if kind == Kind::LazyFree {
+                        if let Err(e) = ferrodis_ffi::thread::set_nice(19) {
+                            log::warn!("Could not lower the priority of bio_lazy_free: {e}");
+                        }
+                    }
                     worker(kind)
                 })
                 .unwrap_or_else(|e| panic!("cannot start bio thread {}: {e}", kind.thread_name()));
