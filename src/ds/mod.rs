@@ -11,3 +11,4 @@ pub mod listpack;
 pub mod quicklist;
 pub mod sds;
 pub mod skiplist;
+pub mod smallbytes;

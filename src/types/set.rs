@@ -13,11 +13,12 @@ use crate::ds::hashtable::HashTable;
 use crate::ds::intset::IntSet;
 use crate::ds::listpack::Listpack;
 use crate::ds::sds::string2ll;
+use crate::ds::smallbytes::SmallBytes;
 
 pub enum Set {
     Intset(IntSet),
     Listpack(Listpack),
-    Table(HashTable<Box<[u8]>>),
+    Table(HashTable<SmallBytes>),
 }
 
 /// The conversion thresholds, copied out of the config.
@@ -94,7 +95,7 @@ impl Set {
         match self {
             Set::Intset(s) => s.blob_len(),
             Set::Listpack(lp) => lp.alloc_size(),
-            Set::Table(d) => d.mem_usage() + d.iter().map(|k| k.len()).sum::<usize>(),
+            Set::Table(d) => d.mem_usage() + d.iter().map(|k| k.heap_size()).sum::<usize>(),
         }
     }
 
@@ -107,7 +108,7 @@ impl Set {
     }
 
     fn convert_to_table(&mut self) {
-        let mut d: HashTable<Box<[u8]>> = HashTable::with_capacity(self.len());
+        let mut d: HashTable<SmallBytes> = HashTable::with_capacity(self.len());
         self.for_each(|m| {
             d.insert_new(m.into());
         });
