@@ -1004,7 +1004,10 @@ mod tests {
         assert_eq!(mem::size_of::<Option<Box<[u8]>>>(), 16);
         assert_eq!(mem::size_of::<Bucket<Box<[u8]>>>(), 128);
         // Sets' inline-member slots: 7 * 24 + 7 tags + bitmap + child.
-        assert_eq!(mem::size_of::<Bucket<super::super::smallbytes::SmallBytes>>(), 184);
+        assert_eq!(
+            mem::size_of::<Bucket<super::super::smallbytes::SmallBytes>>(),
+            184
+        );
     }
 
     #[test]
