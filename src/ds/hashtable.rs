@@ -15,7 +15,8 @@
 //!   bucket is exactly 128 bytes (two cache lines).
 //! - Two tables, `ht[0]` and `ht[1]`, of power-of-two bucket counts;
 //!   `ht[1]` exists only while rehashing. As in `Dict`, a table's buckets
-//!   are split into pages of 128 buckets (16 KiB for 128-byte buckets),
+//!   are split into pages of 128 or 64 buckets (alternating with the
+//!   table size, see `Table::with_exp`; 16 KiB for 128-byte buckets),
 //!   allocated on first write and freed as the rehash index passes them, so
 //!   starting a rehash of a big table never writes megabytes in one go.
 //! - An element's "home" is the chain (bucket + children) at
@@ -211,7 +212,14 @@ impl<T> Default for Table<T> {
 
 impl<T> Table<T> {
     fn with_exp(exp: u32) -> Self {
-        let page_bits = exp.min(PAGE_BITS);
+        // Tables of consecutive sizes use different page sizes (128 and 64
+        // buckets), so a rehash's old and new pages fall in different
+        // allocator size classes: the new table then never fills the gaps
+        // of the old one's allocator pages, which therefore empty
+        // completely as the rehash frees them and go back to the OS.
+        // Measured with mimalloc (1M-member set): with one page size the
+        // freed old table stayed committed (about 12 B per element).
+        let page_bits = exp.min(PAGE_BITS - (exp & 1));
         Table {
             pages: iter::repeat_with(|| None)
                 .take(1usize << (exp - page_bits))
