@@ -14,11 +14,11 @@ cd "$(dirname "$0")/.."
 REQS=${REQS:-200000}
 REDIS=${REDIS:-redis-server}
 if [[ -z "${FERRODIS:-}" ]]; then
-    export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/work/target-shared}
-    cargo build --release -q
-    # The target dir may be shared: keep our own copy of the binary.
+    cargo build --release -q --bin ferrodis-server
+    # Keep our own copy: a rebuild during the run must not swap the binary.
     FERRODIS=$(mktemp /tmp/ferrodis-perf.XXXXXX)
-    cp "$CARGO_TARGET_DIR/release/ferrodis-server" "$FERRODIS"
+    cp "target/release/ferrodis-server" "$FERRODIS"
+    chmod +x "$FERRODIS"
 fi
 PORT=${PORT:-7390}
 CLK=$(getconf CLK_TCK)
@@ -81,7 +81,7 @@ if [[ "${1:-}" != --light-only ]]; then
                 declare -A r=()
                 for kind in ferrodis redis; do
                     pid=$(start $kind $t)
-                    out=$(redis-benchmark -p $PORT -c $c -n $REQS -P $p -t set,get -q 2>/dev/null | tr '\r' '\n' | grep 'requests per second' || true)
+                    out=$(timeout 90 redis-benchmark -p $PORT -c $c -n $REQS -P $p -t set,get -q 2>/dev/null | tr '\r' '\n' | grep 'requests per second' || true)
                     r[$kind,SET]=$(echo "$out" | awk '/^SET/{print $2}')
                     r[$kind,GET]=$(echo "$out" | awk '/^GET/{print $2}')
                     stop "$pid"
