@@ -31,7 +31,16 @@ start() { # kind threads -> pid
     echo $!
     for _ in $(seq 50); do redis-cli -p $PORT ping >/dev/null 2>&1 && return; sleep 0.1; done
 }
-stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+# The server was started inside $(...), so it is not our child and `wait`
+# cannot wait for it: poll until the process is gone and the port is free,
+# else the next server fails to bind while the old one still answers.
+stop() {
+    kill "$1" 2>/dev/null || true
+    for _ in $(seq 100); do
+        if ! kill -0 "$1" 2>/dev/null && ! redis-cli -p $PORT ping >/dev/null 2>&1; then return; fi
+        sleep 0.05
+    done
+}
 ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 
 light() { # pid mode -> CPU% of one core over 10 s of 16 clients x 200 PING/s
