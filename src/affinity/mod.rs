@@ -28,14 +28,12 @@
 //!   start-up (INFO reads the cache, never hwloc again).
 //! - Linking: hwlocality-sys asks pkg-config for a static link, but the
 //!   pkg-config crate links a library statically only when its `.a` lies
-//!   outside the system directories; Debian's is in /usr/lib, so the binary
-//!   needs libhwloc.so.15 (package `libhwloc15`) and libudev.so.1 at run
-//!   time, and without libhwloc.so.15 it does not start at all (the loader
-//!   fails before `main`, so the sysfs fallback cannot help). Pointing
-//!   PKG_CONFIG_PATH at a copy of hwloc.pc whose libdir is a directory
-//!   outside /usr holding a link to libhwloc.a links it statically (only
-//!   libudev.so.1 stays dynamic); that is a build-setup change, not made
-//!   here.
+//!   outside the system directories, and Debian's is in /usr/lib.
+//!   `scripts/deps.sh` therefore makes `target/hwloc-static/` (a hwloc.pc
+//!   whose libdir holds a link to Debian's libhwloc.a) and
+//!   `.cargo/config.toml` puts it on PKG_CONFIG_PATH, so the server binary
+//!   carries hwloc and needs only libudev.so.1 at run time (`ldd` shows no
+//!   libhwloc). Without that directory the build links libhwloc.so.15.
 //! - With `numa-arenas yes`, [`log_memory_location`] asks hwloc where the
 //!   pages of a buffer an I/O thread just allocated and touched actually
 //!   live (hwloc_get_area_memlocation), on top of the get_mempolicy check.
