@@ -3,8 +3,9 @@
 
 use std::path::PathBuf;
 
+// mimalloc, counting allocated bytes for INFO used_memory (ffi::alloc).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: ferrodis_ffi::alloc::CountingMimalloc = ferrodis_ffi::alloc::CountingMimalloc;
 
 fn usage() -> ! {
     eprintln!(
