@@ -14,8 +14,9 @@
 //! - What is counted: the Layout size (bytes requested), not mimalloc's
 //!   usable size. Redis counts usable size (`zmalloc_size`); with mimalloc
 //!   `mi_good_size` gives the same for a Layout, but it is an out-of-line
-//!   call on every alloc and free (measured in the report of this change:
-//!   see `COUNT_GOOD_SIZE`), so requested bytes are the default. The
+//!   call into C (no LTO across it) on every alloc and free, where the
+//!   Layout size is free; `COUNT_GOOD_SIZE` switches to it (its Ir cost was
+//!   not measured yet), so requested bytes are the default. The
 //!   difference is mimalloc's size-class rounding (at most 12.5 % for
 //!   small blocks); INFO's `used_memory_rss` still shows what the process
 //!   holds.
