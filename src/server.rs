@@ -256,6 +256,8 @@ impl Server {
         crate::blocked::handle_timeouts(self);
         self.free_clients_in_close_queue();
         crate::bio::lazyfree::cron(self);
+        // cronUpdateMemoryStats: used_memory_peak follows used_memory.
+        ferrodis_ffi::alloc::update_peak();
         if self.shutdown_asap {
             self.prepare_for_shutdown();
             self.el.stop();

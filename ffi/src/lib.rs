@@ -10,6 +10,7 @@
 //!   `io::ErrorKind::WouldBlock` for the caller to act on;
 //! - every `unsafe` block carries a `// SAFETY:` comment.
 
+pub mod alloc;
 pub mod epoll;
 pub mod mem;
 pub mod net;

@@ -12,10 +12,14 @@
 //! Unknown section names are ignored, as in Redis (an empty reply when
 //! nothing matches).
 //!
-//! Memory figures: `used_memory` is mimalloc's committed bytes (what the
-//! allocator holds from the OS for the heap), not Redis's zmalloc counter of
-//! requested bytes, so it includes allocator slack; `used_memory_rss` is the
-//! process RSS from /proc. Not done: latencystats, per-module sections,
+//! Memory figures: `used_memory` is the bytes allocated through the global
+//! allocator (`ferrodis_ffi::alloc`: per-thread counters flushed into one
+//! atomic every 64 KiB, so it is within 64 KiB x threads of the truth), as
+//! Redis's zmalloc counter is; it counts requested sizes, so mimalloc's
+//! size-class rounding and the pages it keeps are not in it.
+//! `used_memory_peak` is the maximum of it, raised in serverCron and on
+//! INFO as Redis does. `used_memory_rss` is the process RSS from /proc, and
+//! `mem_fragmentation_ratio` their ratio. Not done: latencystats, per-module sections,
 //! persistence (we have no RDB/AOF yet: the fields report "nothing running").
 
 use crate::config::ConfigEnum;
@@ -267,11 +271,25 @@ fn clients(srv: &Server, out: &mut String) {
     );
 }
 
+/// Redis's `used_memory`: bytes allocated through the server's counting
+/// allocator. Where that is not the global allocator (the library's unit
+/// tests), mimalloc's committed bytes, else the RSS, so the figure stays
+/// plausible rather than zero.
+pub fn used_memory() -> usize {
+    ferrodis_ffi::alloc::allocated().unwrap_or_else(|| {
+        let c = ferrodis_ffi::mem::process_info().committed;
+        if c > 0 {
+            c
+        } else {
+            ferrodis_ffi::sys::rss_bytes() as usize
+        }
+    })
+}
+
 fn memory(srv: &Server, out: &mut String) {
-    let pi = ferrodis_ffi::mem::process_info();
-    let used = pi.committed as u64;
-    let peak = (pi.peak_committed as u64).max(used);
     let rss = ferrodis_ffi::sys::rss_bytes();
+    let used = used_memory() as u64;
+    let peak = (ferrodis_ffi::alloc::update_peak() as u64).max(used);
     let frag = if used > 0 {
         rss as f64 / used as f64
     } else {

@@ -103,6 +103,9 @@ const GROW_DEN: usize = 4;
 const SHRINK_DIV: usize = 8;
 /// log2 of buckets per page.
 const PAGE_BITS: u32 = 7;
+/// Outgrown tables at least this big are reported to the allocator layer
+/// when their rehash ends, so serverCron returns their pages to the OS.
+const BIG_TABLE_BYTES: usize = 1 << 20;
 /// `random_element` picks among this many neighbouring elements.
 const FAIR_SAMPLE: usize = 15;
 
@@ -708,6 +711,12 @@ impl<T: HtEntry> HashTable<T> {
             }
         }
         if old.used == 0 {
+            // The old table's pages are all freed now; a big one is worth
+            // handing back to the OS (serverCron collects, see bio::lazyfree).
+            let old_bytes = old.size() * mem::size_of::<Bucket<T>>();
+            if old_bytes >= BIG_TABLE_BYTES {
+                ferrodis_ffi::mem::note_big_free(old_bytes);
+            }
             mem::swap(old, new);
             *new = Table::default();
             self.rehash_idx = 0;
