@@ -11,6 +11,7 @@ pub mod hash;
 pub mod hashtable;
 pub mod intset;
 pub mod listpack;
+pub mod lzf;
 pub mod quicklist;
 pub mod sds;
 pub mod skiplist;
