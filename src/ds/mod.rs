@@ -13,6 +13,7 @@ pub mod intset;
 pub mod listpack;
 pub mod lzf;
 pub mod quicklist;
+pub mod quicklist_node;
 pub mod sds;
 pub mod skiplist;
 pub mod smallbytes;
