@@ -566,7 +566,7 @@ pub fn lrange_command(srv: &mut Server, c: &mut Client, a: &Args) {
     let n = (end - start + 1) as usize;
     c.add_array_len(n);
     for v in l.ql.iter_from(start as isize, true).take(n) {
-        add_value(c, &v);
+        add_value(c, &v.get());
     }
 }
 
@@ -580,7 +580,7 @@ pub fn lindex_command(srv: &mut Server, c: &mut Client, a: &Args) {
         return c.add_error(NOT_INT);
     };
     match isize::try_from(idx).ok().and_then(|i| l.ql.index(i)) {
-        Some(v) => add_value(c, &v),
+        Some(v) => add_value(c, &v.get()),
         None => c.add_null(),
     }
 }

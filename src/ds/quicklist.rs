@@ -24,13 +24,25 @@
 //! - Ownership: owns its nodes; values are handed out as borrowed
 //!   `LpValue`s (or owned `Vec<u8>` on pop).
 //!
-//! Not done: `list-compress-depth`: the depth is stored (and reported by
-//! `compress_depth`) but nodes are never LZF-compressed. Bookmarks
-//! (used by Redis's incremental defrag) are not implemented.
+//! - Compression (`list-compress-depth` D > 0, Redis `__quicklistCompress`):
+//!   the D nodes at each end stay raw, every inner node is LZF-compressed
+//!   when it is at least 48 bytes and compression saves more than 8 bytes
+//!   (see `quicklist_node`). Mutations decompress the nodes they touch
+//!   (`open`) and then `settle` the window: touched nodes plus the D+3
+//!   nodes at each end (an operation adds at most 3 nodes, so no other node
+//!   can have crossed the window boundary). With D == 0 `settle` returns at
+//!   once, so the uncompressed path does no extra work. Reads take `&self`
+//!   and inflate a compressed node into a temporary (`QlValue::Shared`)
+//!   rather than in place. The depth is fixed at creation (Redis stores it
+//!   per quicklist); `set_options` re-settles every node if it changes.
+//!
+//! Not done: bookmarks (used by Redis's incremental defrag).
 
 use std::collections::VecDeque;
+use std::rc::Rc;
 
-use super::listpack::{LISTPACK_MAX_SAFETY_SIZE, LP_HDR_SIZE, Listpack, LpValue};
+use super::listpack::{LISTPACK_MAX_SAFETY_SIZE, LP_HDR_SIZE, Listpack};
+pub use super::quicklist_node::{Node, QlValue};
 
 /// Byte limits for fill -1..=-5 (Redis `optimization_level`).
 const OPTIMIZATION_LEVEL: [usize; 5] = [4096, 8192, 16384, 32768, 65536];
@@ -47,10 +59,16 @@ const LIST_OVERHEAD: usize = 40;
 const LP_MERGE_SAVING: usize = LP_HDR_SIZE + 1;
 
 pub const DEFAULT_FILL: i32 = -2;
+/// Redis `COMPRESS_MAX` (the depth is a 16-bit field).
+const COMPRESS_MAX: u32 = (1 << 16) - 1;
+/// Most nodes one operation adds (insert into a full node: the new
+/// element's node plus the split-off half), hence how far from each end a
+/// node may have crossed the compress-depth boundary.
+const SETTLE_SLACK: usize = 3;
 
 #[derive(Clone, Debug)]
 pub struct QuickList {
-    nodes: VecDeque<Listpack>,
+    nodes: VecDeque<Node>,
     count: usize,
     fill: i32,
     compress: u32,
@@ -68,7 +86,7 @@ impl QuickList {
             nodes: VecDeque::new(),
             count: 0,
             fill,
-            compress,
+            compress: compress.min(COMPRESS_MAX),
         }
     }
 
@@ -96,11 +114,17 @@ impl QuickList {
     /// are, as with CONFIG SET in Redis).
     pub fn set_options(&mut self, fill: i32, compress: u32) {
         self.fill = fill;
-        self.compress = compress;
+        let compress = compress.min(COMPRESS_MAX);
+        if compress != self.compress {
+            self.compress = compress;
+            for i in 0..self.nodes.len() {
+                self.settle_node(i);
+            }
+        }
     }
 
     /// The nodes, head first, e.g. to write them to RDB as quicklist-2.
-    pub fn nodes(&self) -> impl DoubleEndedIterator<Item = &Listpack> + ExactSizeIterator {
+    pub fn nodes(&self) -> impl DoubleEndedIterator<Item = &Node> + ExactSizeIterator {
         self.nodes.iter()
     }
 
@@ -108,18 +132,72 @@ impl QuickList {
     pub fn push_node(&mut self, lp: Listpack) {
         if !lp.is_empty() {
             self.count += lp.len();
-            self.nodes.push_back(lp);
+            self.nodes.push_back(Node::raw(lp));
+            self.settle_ends();
         }
     }
 
-    /// Estimated memory: node bytes plus Redis's struct sizes.
+    /// Estimated memory: node bytes (compressed size for compressed
+    /// nodes) plus Redis's struct sizes.
     pub fn mem_usage(&self) -> usize {
         LIST_OVERHEAD
             + self
                 .nodes
                 .iter()
-                .map(|n| n.bytes_len() + NODE_OVERHEAD)
+                .map(|n| n.stored_bytes() + NODE_OVERHEAD)
                 .sum::<usize>()
+    }
+
+    // ---- compression window ----
+
+    /// Whether node `i` is beyond the compress depth from both ends.
+    fn is_inner(&self, i: usize) -> bool {
+        let d = self.compress as usize;
+        d > 0 && i >= d && i + d < self.nodes.len()
+    }
+
+    /// Decompresses node `i` for use (Redis `quicklistDecompressNodeForUse`);
+    /// the caller settles it afterwards.
+    fn open(&mut self, i: usize) {
+        self.nodes[i].decompress();
+    }
+
+    /// Puts node `i` in the state its position calls for.
+    fn settle_node(&mut self, i: usize) {
+        if self.is_inner(i) {
+            self.nodes[i].try_compress();
+        } else {
+            self.nodes[i].decompress();
+        }
+    }
+
+    /// Settles the nodes near both ends, whose side of the depth boundary
+    /// can change when nodes are added or removed anywhere.
+    fn settle_ends(&mut self) {
+        if self.compress == 0 {
+            return;
+        }
+        let n = self.nodes.len();
+        let edge = (self.compress as usize + SETTLE_SLACK).min(n);
+        for i in (0..edge).chain(n - edge..n) {
+            self.settle_node(i);
+        }
+    }
+
+    /// Settles the nodes in `r` (clamped to the list) and both ends.
+    fn settle_range(&mut self, r: std::ops::Range<usize>) {
+        if self.compress == 0 {
+            return;
+        }
+        for i in r.start..r.end.min(self.nodes.len()) {
+            self.settle_node(i);
+        }
+        self.settle_ends();
+    }
+
+    /// Settles the nodes around index `c` (two either side) and both ends.
+    fn settle_around(&mut self, c: usize) {
+        self.settle_range(c.saturating_sub(2)..c + 4);
     }
 
     // ---- size policy ----
@@ -135,7 +213,7 @@ impl QuickList {
         }
     }
 
-    fn allow_insert(&self, node: &Listpack, sz: usize) -> bool {
+    fn allow_insert(&self, node: &Node, sz: usize) -> bool {
         if sz >= LISTPACK_MAX_SAFETY_SIZE {
             return false;
         }
@@ -145,7 +223,7 @@ impl QuickList {
         )
     }
 
-    fn allow_merge(&self, a: &Listpack, b: &Listpack) -> bool {
+    fn allow_merge(&self, a: &Node, b: &Node) -> bool {
         !self.exceeds_limit(
             a.bytes_len() + b.bytes_len() - LP_MERGE_SAVING,
             a.len() + b.len(),
@@ -157,7 +235,9 @@ impl QuickList {
         if i + 1 >= self.nodes.len() || !self.allow_merge(&self.nodes[i], &self.nodes[i + 1]) {
             return false;
         }
-        let right = self.nodes.remove(i + 1).unwrap();
+        self.open(i);
+        let mut right = self.nodes.remove(i + 1).unwrap();
+        right.decompress();
         self.nodes[i].append_listpack(&right);
         true
     }
@@ -176,17 +256,17 @@ impl QuickList {
         self.try_merge(c);
     }
 
-    fn single(ele: &[u8]) -> Listpack {
+    fn single(ele: &[u8]) -> Node {
         let mut lp = Listpack::new();
         lp.push_back(ele);
-        lp
+        Node::raw(lp)
     }
 
     /// A one-element node with room for `cap` bytes.
-    fn single_sized(ele: &[u8], cap: usize) -> Listpack {
+    fn single_sized(ele: &[u8], cap: usize) -> Node {
         let mut lp = Listpack::with_capacity(cap);
         lp.push_back(ele);
-        lp
+        Node::raw(lp)
     }
 
     // ---- ends ----
@@ -200,7 +280,8 @@ impl QuickList {
                 // at once (one allocation instead of ~30 reallocs whose
                 // freed blocks fragment the heap).
                 let cap = self.nodes.front().map_or(0, |n| n.bytes_len());
-                self.nodes.push_front(QuickList::single_sized(ele, cap))
+                self.nodes.push_front(QuickList::single_sized(ele, cap));
+                self.settle_ends();
             }
         }
         self.count += 1;
@@ -213,7 +294,8 @@ impl QuickList {
             }
             _ => {
                 let cap = self.nodes.back().map_or(0, |n| n.bytes_len());
-                self.nodes.push_back(QuickList::single_sized(ele, cap))
+                self.nodes.push_back(QuickList::single_sized(ele, cap));
+                self.settle_ends();
             }
         }
         self.count += 1;
@@ -226,6 +308,7 @@ impl QuickList {
         node.delete(p);
         if node.is_empty() {
             self.nodes.pop_front();
+            self.settle_ends();
         }
         self.count -= 1;
         Some(v)
@@ -238,6 +321,7 @@ impl QuickList {
         node.delete(p);
         if node.is_empty() {
             self.nodes.pop_back();
+            self.settle_ends();
         }
         self.count -= 1;
         Some(v)
@@ -283,11 +367,17 @@ impl QuickList {
     }
 
     /// Element at Redis index `i` (LINDEX).
-    pub fn index(&self, i: isize) -> Option<LpValue<'_>> {
+    pub fn index(&self, i: isize) -> Option<QlValue<'_>> {
         let idx = self.normalise(i)?;
         let (ni, off) = self.locate(idx);
-        let node = &self.nodes[ni];
-        Some(node.get(node.seek(off as isize)?))
+        match self.nodes[ni].as_raw() {
+            Some(lp) => Some(QlValue::Ref(lp.get(lp.seek(off as isize)?))),
+            None => {
+                let lp = self.nodes[ni].to_listpack();
+                let p = lp.seek(off as isize)?;
+                Some(QlValue::Shared(Rc::new(lp), p))
+            }
+        }
     }
 
     /// Overwrites element `i` (LSET); false if out of range.
@@ -296,6 +386,7 @@ impl QuickList {
             return false;
         };
         let (ni, off) = self.locate(idx);
+        self.open(ni);
         let node = &self.nodes[ni];
         let p = node.seek(off as isize).unwrap();
         let new_sz = node.bytes_len() - node.entry_size(p) + Listpack::encoded_entry_size(ele);
@@ -303,12 +394,19 @@ impl QuickList {
             || (ele.len() < LISTPACK_MAX_SAFETY_SIZE && !self.exceeds_limit(new_sz, node.len()))
         {
             self.nodes[ni].replace(p, ele);
+            self.settle_around(ni);
         } else {
             // Too big for this node: take the old entry out and insert the
             // new one through the general path, which splits as needed.
             self.nodes[ni].delete(p);
             self.count -= 1;
+            if self.nodes[ni].is_empty() {
+                // Cannot happen (len == 1 took the other branch), but an
+                // empty node would break the invariants.
+                self.nodes.remove(ni);
+            }
             self.insert_at(idx, ele);
+            self.settle_around(ni);
         }
         true
     }
@@ -350,11 +448,13 @@ impl QuickList {
         }
         let (ni, off) = self.locate(idx);
         if self.allow_insert(&self.nodes[ni], ele.len()) {
+            self.open(ni);
             let node = &mut self.nodes[ni];
             let p = node.seek(off as isize).unwrap();
             node.insert_before(p, ele);
         } else if off == 0 && self.allow_insert(&self.nodes[ni - 1], ele.len()) {
             // ni > 0 here: idx > 0 and off == 0 means an earlier node exists.
+            self.open(ni - 1);
             self.nodes[ni - 1].push_back(ele);
         } else if off == 0 {
             self.nodes.insert(ni, QuickList::single(ele));
@@ -363,12 +463,14 @@ impl QuickList {
             // Full node, insertion point inside it: split around the point
             // and put the element in a node of its own between the halves,
             // then let merging fold it into whichever side has room.
+            self.open(ni);
             let right = self.nodes[ni].split_off(off);
             self.nodes.insert(ni + 1, QuickList::single(ele));
-            self.nodes.insert(ni + 2, right);
+            self.nodes.insert(ni + 2, Node::raw(right));
             self.merge_around(ni + 1);
         }
         self.count += 1;
+        self.settle_around(ni);
     }
 
     /// Deletes the element at Redis index `i`; false if out of range.
@@ -377,18 +479,17 @@ impl QuickList {
             return false;
         };
         let (ni, off) = self.locate(idx);
+        self.open(ni);
         let node = &mut self.nodes[ni];
         let p = node.seek(off as isize).unwrap();
         node.delete(p);
         self.count -= 1;
         if node.is_empty() {
             self.nodes.remove(ni);
-        } else {
-            if ni > 0 && self.try_merge(ni - 1) {
-                return true;
-            }
+        } else if !(ni > 0 && self.try_merge(ni - 1)) {
             self.try_merge(ni);
         }
+        self.settle_around(ni);
         true
     }
 
@@ -400,6 +501,7 @@ impl QuickList {
         }
         let n = n.min(self.count - start);
         let (mut ni, mut off) = self.locate(start);
+        let first = ni;
         let mut remaining = n;
         while remaining > 0 {
             let len = self.nodes[ni].len();
@@ -408,6 +510,7 @@ impl QuickList {
                 remaining -= len;
             } else {
                 let d = (len - off).min(remaining);
+                self.open(ni);
                 self.nodes[ni].delete_range(off as isize, d);
                 remaining -= d;
                 ni += 1;
@@ -419,6 +522,7 @@ impl QuickList {
         if ni > 0 {
             self.try_merge(ni - 1);
         }
+        self.settle_around(first);
         n
     }
 
@@ -464,6 +568,7 @@ impl QuickList {
         if count >= 0 {
             let mut ni = 0;
             while ni < self.nodes.len() && removed < limit {
+                self.open(ni);
                 let node = &mut self.nodes[ni];
                 let mut hit = false;
                 let mut p = node.first();
@@ -498,6 +603,7 @@ impl QuickList {
             let mut ni = self.nodes.len();
             while ni > 0 && removed < limit {
                 ni -= 1;
+                self.open(ni);
                 let node = &mut self.nodes[ni];
                 let mut hit = false;
                 let mut p = node.last();
@@ -529,6 +635,9 @@ impl QuickList {
             }
         }
         self.count -= removed;
+        // LREM walks (and so decompresses) any node; it is O(N) anyway.
+        let all = 0..self.nodes.len();
+        self.settle_range(all);
         removed
     }
 
@@ -549,11 +658,14 @@ impl QuickList {
         match self.normalise(i) {
             Some(idx) => {
                 let (ni, off) = self.locate(idx);
-                let pos = self.nodes[ni].seek(off as isize);
+                let scratch = Iter::inflate(&self.nodes[ni]);
+                let lp = scratch.as_deref().unwrap_or_else(|| &self.nodes[ni]);
+                let pos = lp.seek(off as isize);
                 Iter {
                     ql: self,
                     node: ni,
                     pos,
+                    scratch,
                     forward,
                     remaining: if forward { self.count - idx } else { idx + 1 },
                 }
@@ -562,6 +674,7 @@ impl QuickList {
                 ql: self,
                 node: 0,
                 pos: None,
+                scratch: None,
                 forward,
                 remaining: 0,
             },
@@ -573,36 +686,55 @@ pub struct Iter<'a> {
     ql: &'a QuickList,
     node: usize,
     pos: Option<usize>,
+    /// Decompressed copy of the current node when it is compressed.
+    scratch: Option<Rc<Listpack>>,
     forward: bool,
     remaining: usize,
 }
 
-impl<'a> Iterator for Iter<'a> {
-    type Item = LpValue<'a>;
+impl Iter<'_> {
+    fn inflate(node: &Node) -> Option<Rc<Listpack>> {
+        if node.is_compressed() {
+            Some(Rc::new(node.to_listpack()))
+        } else {
+            None
+        }
+    }
+}
 
-    fn next(&mut self) -> Option<LpValue<'a>> {
+impl<'a> Iterator for Iter<'a> {
+    type Item = QlValue<'a>;
+
+    fn next(&mut self) -> Option<QlValue<'a>> {
         if self.remaining == 0 {
             return None;
         }
         let nodes = &self.ql.nodes;
-        let p = match self.pos {
-            Some(p) => p,
-            None => {
-                // Current node exhausted: step to the neighbour. `remaining`
-                // > 0 guarantees it exists and is non-empty.
-                if self.forward {
-                    self.node += 1;
-                    nodes[self.node].first()?
-                } else {
-                    self.node -= 1;
-                    nodes[self.node].last()?
-                }
+        if self.pos.is_none() {
+            // Current node exhausted: step to the neighbour. `remaining`
+            // > 0 guarantees it exists and is non-empty.
+            if self.forward {
+                self.node += 1;
+            } else {
+                self.node -= 1;
             }
-        };
-        let lp: &'a Listpack = &nodes[self.node];
-        self.pos = if self.forward { lp.next(p) } else { lp.prev(p) };
+            self.scratch = Iter::inflate(&nodes[self.node]);
+            let lp = self.scratch.as_deref().unwrap_or_else(|| &nodes[self.node]);
+            self.pos = if self.forward { lp.first() } else { lp.last() };
+        }
+        let p = self.pos?;
         self.remaining -= 1;
-        Some(lp.get(p))
+        match nodes[self.node].as_raw() {
+            Some(lp) => {
+                self.pos = if self.forward { lp.next(p) } else { lp.prev(p) };
+                Some(QlValue::Ref(lp.get(p)))
+            }
+            None => {
+                let lp = self.scratch.as_ref()?;
+                self.pos = if self.forward { lp.next(p) } else { lp.prev(p) };
+                Some(QlValue::Shared(Rc::clone(lp), p))
+            }
+        }
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -615,6 +747,7 @@ impl ExactSizeIterator for Iter<'_> {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ds::listpack::LpValue;
 
     struct Rng(u64);
     impl Rng {
@@ -632,9 +765,23 @@ mod tests {
 
     fn check_invariants(ql: &QuickList) {
         let mut total = 0;
-        for n in ql.nodes() {
+        let d = ql.compress_depth() as usize;
+        let len = ql.node_count();
+        for (i, n) in ql.nodes().enumerate() {
             assert!(!n.is_empty(), "empty node");
-            assert!(n.validate_integrity());
+            let lp = n.to_listpack();
+            assert!(lp.validate_integrity());
+            assert_eq!(lp.len(), n.len());
+            assert_eq!(lp.bytes_len(), n.bytes_len());
+            // The depth window is exact: ends raw, inner nodes compressed
+            // exactly when Redis's rules say compression pays off.
+            let inner = d > 0 && i >= d && i + d < len;
+            assert_eq!(
+                n.is_compressed(),
+                inner && Node::worth_compressing(&lp),
+                "node {i} of {len} (depth {d}, {} bytes)",
+                n.bytes_len()
+            );
             if n.len() > 1 {
                 assert!(
                     !ql.exceeds_limit(n.bytes_len(), n.len()),
@@ -676,9 +823,9 @@ mod tests {
         assert_eq!(ql.pop_front().unwrap(), b"-999x");
         assert_eq!(ql.pop_back().unwrap(), b"999");
         assert_eq!(ql.index(0).unwrap().to_vec(), b"-998x");
-        assert_eq!(ql.index(-1).unwrap(), LpValue::Int(998));
-        assert_eq!(ql.index(1998), None);
-        assert_eq!(ql.index(-1999), None);
+        assert_eq!(ql.index(-1).unwrap().get(), LpValue::Int(998));
+        assert!(ql.index(1998).is_none());
+        assert!(ql.index(-1999).is_none());
         while ql.pop_back().is_some() {}
         assert!(ql.is_empty());
         assert_eq!(ql.node_count(), 0);
@@ -818,12 +965,16 @@ mod tests {
         }
         let mut copy = QuickList::new(-2, 0);
         for n in ql.nodes() {
-            copy.push_node(Listpack::from_bytes(n.as_bytes().to_vec()).unwrap());
+            copy.push_node(Listpack::from_bytes(n.to_listpack().as_bytes().to_vec()).unwrap());
         }
         copy.push_node(Listpack::new());
         assert_eq!(copy.len(), 3000);
         assert_eq!(copy.node_count(), ql.node_count());
-        assert!(copy.iter().eq(ql.iter()));
+        assert!(
+            copy.iter()
+                .map(|v| v.to_vec())
+                .eq(ql.iter().map(|v| v.to_vec()))
+        );
     }
 
     fn random_value(rng: &mut Rng) -> Vec<u8> {
@@ -839,8 +990,12 @@ mod tests {
     }
 
     fn random_ops(fill: i32, seed: u64, ops: usize) {
+        random_ops_depth(fill, 0, seed, ops, 101)
+    }
+
+    fn random_ops_depth(fill: i32, depth: u32, seed: u64, ops: usize, check_every: usize) {
         let mut rng = Rng(seed);
-        let mut ql = QuickList::new(fill, 0);
+        let mut ql = QuickList::new(fill, depth);
         let mut model: VecDeque<Vec<u8>> = VecDeque::new();
         for op in 0..ops {
             let n = model.len() as isize;
@@ -989,7 +1144,7 @@ mod tests {
                 }
             }
             assert_eq!(ql.len(), model.len(), "op {op}");
-            if op % 101 == 0 {
+            if op % check_every == 0 {
                 check_model(&ql, &model);
             }
         }
@@ -1006,5 +1161,58 @@ mod tests {
         random_ops(-1, 2, 20_000);
         random_ops(4, 3, 20_000);
         random_ops(1, 4, 5_000);
+    }
+
+    /// Compressible values, so inner nodes really get compressed.
+    fn random_ops_compressed(depth: u32, fill: i32, seed: u64) {
+        random_ops_depth(fill, depth, seed, 2_000, 1);
+    }
+
+    #[test]
+    fn random_against_model_compressed() {
+        for depth in [0, 1, 2] {
+            random_ops_compressed(depth, -1, 10 + depth as u64);
+            random_ops_compressed(depth, 8, 20 + depth as u64);
+        }
+    }
+
+    #[test]
+    fn compression_window_and_memory() {
+        let mut plain = QuickList::new(-2, 0);
+        let mut ql = QuickList::new(-2, 1);
+        for i in 0..20_000 {
+            let v = format!("{i:016}");
+            plain.push_back(v.as_bytes());
+            ql.push_back(v.as_bytes());
+        }
+        check_invariants(&ql);
+        let n = ql.node_count();
+        assert!(n > 10);
+        let compressed = ql.nodes().filter(|n| n.is_compressed()).count();
+        assert_eq!(compressed, n - 2);
+        assert!(ql.mem_usage() * 2 < plain.mem_usage());
+        assert!(
+            ql.iter()
+                .map(|v| v.to_vec())
+                .eq(plain.iter().map(|v| v.to_vec()))
+        );
+        assert_eq!(ql.index(10_000).unwrap().to_vec(), b"0000000000010000");
+        // Pops shrink the list until the window covers everything.
+        while ql.node_count() > 2 {
+            ql.pop_front();
+            check_invariants(&ql);
+        }
+        assert!(ql.nodes().all(|n| !n.is_compressed()));
+        // Changing the depth of an existing list re-settles it.
+        let mut ql2 = QuickList::new(-2, 0);
+        for i in 0..5000 {
+            ql2.push_front(format!("{i:016}").as_bytes());
+        }
+        assert!(ql2.nodes().all(|n| !n.is_compressed()));
+        ql2.set_options(-2, 2);
+        check_invariants(&ql2);
+        assert!(ql2.nodes().filter(|n| n.is_compressed()).count() > 0);
+        ql2.set_options(-2, 0);
+        assert!(ql2.nodes().all(|n| !n.is_compressed()));
     }
 }
