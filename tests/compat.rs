@@ -175,3 +175,19 @@ fn zrank_arity_sinter_types_copy_db_scan_missing() {
     );
     check(&mut r, &[b"ZSCAN", b"str", b"0", b"COUNT"], wt);
 }
+
+#[test]
+fn srandmember_zpop_count_errors() {
+    let s = common::Server::start();
+    let mut r = s.raw();
+    check(&mut r, &[b"SADD", b"s", b"a"], ":1\r\n");
+    check(&mut r, &[b"ZADD", b"z", b"1", b"m"], ":1\r\n");
+    check(
+        &mut r,
+        &[b"SRANDMEMBER", b"s", b"-9223372036854775808"],
+        "-ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807\r\n",
+    );
+    let pos = "-ERR value is out of range, must be positive\r\n";
+    check(&mut r, &[b"ZPOPMIN", b"z", b"abc"], pos);
+    check(&mut r, &[b"ZPOPMAX", b"z", b"-1"], pos);
+}

@@ -459,7 +459,10 @@ pub fn srandmember_command(srv: &mut Server, c: &mut Client, a: &Args) {
         match string2ll(&a[2]) {
             Some(n) if n > -i64::MAX => Some(n),
             Some(_) => {
-                c.add_error("ERR value is out of range");
+                // getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX).
+                c.add_error(
+                    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807",
+                );
                 return;
             }
             None => {

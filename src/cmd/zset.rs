@@ -1046,8 +1046,8 @@ fn zpop_generic(srv: &mut Server, c: &mut Client, a: &Args, max: bool) {
     let count = if a.len() == 3 {
         match string2ll(&a[2]) {
             Some(n) if n >= 0 => Some(n as usize),
-            Some(_) => return c.add_error("ERR value is out of range, must be positive"),
-            None => return c.add_error(NOT_INT),
+            // getPositiveLongFromObjectOrReply: non-integers get this too.
+            _ => return c.add_error("ERR value is out of range, must be positive"),
         }
     } else {
         None
