@@ -129,7 +129,7 @@ pub const COMMANDS: &[Command] = &[
     cmd!(
         "zrank",
         zrank_command,
-        3,
+        -3,
         READONLY | FAST,
         1,
         1,
@@ -141,7 +141,7 @@ pub const COMMANDS: &[Command] = &[
     cmd!(
         "zrevrank",
         zrevrank_command,
-        3,
+        -3,
         READONLY | FAST,
         1,
         1,
