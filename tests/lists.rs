@@ -63,7 +63,9 @@ fn push_pop_len() {
     );
     assert_eq!(
         line(&mut r, &["LPOP", "l", "x"]),
-        "-ERR value is not an integer or out of range"
+        // Redis 7.0.15 (getPositiveLongFromObjectOrReply) gives the same
+        // error for a non-integer count.
+        "-ERR value is out of range, must be positive"
     );
     assert_eq!(
         line(&mut r, &["LPOP", "l", "1", "2"]),

@@ -492,16 +492,13 @@ pub fn hincrbyfloat_command(srv: &mut Server, c: &mut Client, a: &Args) {
 
 /// HRANDFIELD key [count [WITHVALUES]].
 pub fn hrandfield_command(srv: &mut Server, c: &mut Client, a: &Args) {
-    if a.len() > 4 || (a.len() == 4 && !a[3].eq_ignore_ascii_case(b"withvalues")) {
-        c.add_error(SYNTAX);
-        return;
-    }
-    let withvalues = a.len() == 4;
+    // Redis 7.0 parses the count (range -LONG_MAX..LONG_MAX) before it
+    // looks at the WITHVALUES argument, and bounds both signs with it.
     let count = if a.len() >= 3 {
         match string2ll(&a[2]) {
             Some(n) if n > -i64::MAX => Some(n),
             Some(_) => {
-                c.add_error("ERR value is out of range");
+                c.add_error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
                 return;
             }
             None => {
@@ -512,7 +509,12 @@ pub fn hrandfield_command(srv: &mut Server, c: &mut Client, a: &Args) {
     } else {
         None
     };
-    if withvalues && count.is_some_and(|n| n < -i64::MAX / 2) {
+    if a.len() > 4 || (a.len() == 4 && !a[3].eq_ignore_ascii_case(b"withvalues")) {
+        c.add_error(SYNTAX);
+        return;
+    }
+    let withvalues = a.len() == 4;
+    if withvalues && count.is_some_and(|n| n < -i64::MAX / 2 || n > i64::MAX / 2) {
         c.add_error("ERR value is out of range");
         return;
     }
@@ -586,18 +588,25 @@ pub struct ScanArgs<'a> {
     pub count: usize,
 }
 
-/// parseScanCursorOrReply + the option loop of scanGenericCommand, starting
-/// at the cursor argument `at`. Replies with the error on failure.
-pub fn parse_scan_args<'a>(c: &mut Client, a: &Args<'a>, at: usize) -> Option<ScanArgs<'a>> {
-    let cur = a.get(at);
+/// parseScanCursorOrReply: replies "invalid cursor" on failure. HSCAN /
+/// SSCAN / ZSCAN call it before looking the key up, and parse the options
+/// only for an existing key of the right type (Redis 7.0 answers
+/// `HSCAN missing 0 COUNT abc` with an empty page, not an error).
+pub fn parse_scan_cursor(c: &mut Client, cur: &[u8]) -> Option<u64> {
     let cursor = std::str::from_utf8(cur)
         .ok()
         .filter(|s| !s.starts_with('+') && !s.starts_with('-'))
         .and_then(|s| s.parse::<u64>().ok());
-    let Some(cursor) = cursor else {
+    if cursor.is_none() {
         c.add_error("ERR invalid cursor");
-        return None;
-    };
+    }
+    cursor
+}
+
+/// parseScanCursorOrReply + the option loop of scanGenericCommand, starting
+/// at the cursor argument `at`. Replies with the error on failure.
+pub fn parse_scan_args<'a>(c: &mut Client, a: &Args<'a>, at: usize) -> Option<ScanArgs<'a>> {
+    let cursor = parse_scan_cursor(c, a.get(at))?;
     let mut out = ScanArgs {
         cursor,
         pattern: None,
@@ -647,14 +656,17 @@ pub fn add_scan_reply(c: &mut Client, next: u64, items: &[Vec<u8>]) {
 }
 
 pub fn hscan_command(srv: &mut Server, c: &mut Client, a: &Args) {
-    let Some(sa) = parse_scan_args(c, a, 2) else {
+    if parse_scan_cursor(c, &a[2]).is_none() {
         return;
-    };
+    }
     let Ok(h) = hash_read(srv, c, &a[1]) else {
         return;
     };
     let Some(h) = h else {
         add_scan_reply(c, 0, &[]);
+        return;
+    };
+    let Some(sa) = parse_scan_args(c, a, 2) else {
         return;
     };
     let mut items = Vec::new();

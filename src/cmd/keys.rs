@@ -786,6 +786,12 @@ pub fn copy_command(srv: &mut Server, c: &mut Client, a: &Args) {
                 return;
             };
             dst_db = if v < 0 { usize::MAX } else { v as usize };
+            // Redis selects the db as each DB option is parsed, so a bad
+            // index fails before later options are looked at.
+            if dst_db >= srv.dbs.len() {
+                c.add_error(DB_RANGE);
+                return;
+            }
             i += 1;
         } else {
             c.add_error(crate::cmd::string::SYNTAX);

@@ -363,37 +363,71 @@ fn rerun(c: &Client) -> bool {
 /// seconds; 0 means forever. Returns the absolute deadline in ms (0 =
 /// forever).
 fn parse_timeout(srv: &Server, c: &mut Client, b: &[u8]) -> Option<i64> {
-    let secs = std::str::from_utf8(b)
-        .ok()
-        .filter(|s| !s.is_empty() && !s.starts_with(|ch: char| ch.is_ascii_whitespace()))
-        .and_then(|s| s.parse::<f64>().ok())
-        .filter(|v| !v.is_nan());
-    let Some(secs) = secs else {
+    let ms = timeout_ms(c, b)?;
+    if ms == 0 {
+        return Some(0);
+    }
+    // A deadline past the clock's range is as good as forever.
+    Some(srv.now_ms.saturating_add(ms))
+}
+
+/// The relative timeout in ms of a blocking command's seconds argument,
+/// replying the error Redis 7.0 gives otherwise. Redis parses a long
+/// double (strtold: hex and inf accepted) and casts seconds*1000 to a long
+/// long; a value past LLONG_MAX (inf included) wraps negative there, so it
+/// is reported as "timeout is negative", not as out of range.
+pub(crate) fn timeout_ms(c: &mut Client, b: &[u8]) -> Option<i64> {
+    let Some(secs) = parse_c_float(b) else {
         c.add_error("ERR timeout is not a float or out of range");
         return None;
     };
     let ms = secs * 1000.0;
-    if ms < 0.0 {
+    if ms < 0.0 || ms >= i64::MAX as f64 {
         c.add_error("ERR timeout is negative");
-        return None;
-    }
-    if !ms.is_finite() || ms >= i64::MAX as f64 {
-        c.add_error("ERR timeout is out of range");
         return None;
     }
     // Rounded up to whole milliseconds, so a tiny positive timeout does
     // not turn into 0 (forever).
-    let ms = ms.ceil() as i64;
-    if ms == 0 {
-        return Some(0);
+    Some(ms.ceil() as i64)
+}
+
+/// strtold-like parse: decimal, inf/infinity, and C hex floats such as
+/// 0x10 or -0x1.8p1; no surrounding whitespace, NaN rejected.
+pub(crate) fn parse_c_float(b: &[u8]) -> Option<f64> {
+    let s = std::str::from_utf8(b).ok()?;
+    if s.is_empty() || s.starts_with(|ch: char| ch.is_ascii_whitespace()) {
+        return None;
     }
-    match srv.now_ms.checked_add(ms) {
-        Some(t) => Some(t),
-        None => {
-            c.add_error("ERR timeout is out of range");
-            None
-        }
+    if let Ok(v) = s.parse::<f64>() {
+        return (!v.is_nan()).then_some(v);
     }
+    let (neg, rest) = match s.as_bytes()[0] {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let hex = rest
+        .strip_prefix("0x")
+        .or_else(|| rest.strip_prefix("0X"))?;
+    let (mant, exp) = match hex.find(['p', 'P']) {
+        Some(i) => (&hex[..i], hex[i + 1..].parse::<i32>().ok()?),
+        None => (hex, 0),
+    };
+    let (ip, fp) = mant.split_once('.').unwrap_or((mant, ""));
+    if ip.is_empty() && fp.is_empty() {
+        return None;
+    }
+    let mut v = 0f64;
+    for ch in ip.chars() {
+        v = v * 16.0 + ch.to_digit(16)? as f64;
+    }
+    let mut scale = 1.0 / 16.0;
+    for ch in fp.chars() {
+        v += ch.to_digit(16)? as f64 * scale;
+        scale /= 16.0;
+    }
+    let v = v * 2f64.powi(exp);
+    Some(if neg { -v } else { v })
 }
 
 fn block(srv: &mut Server, c: &mut Client, a: &Args, keys: Vec<Vec<u8>>, timeout_ms: i64) {
@@ -480,12 +514,15 @@ fn pop_generic(srv: &mut Server, c: &mut Client, a: &Args, left: bool) {
         return;
     }
     let count = if a.len() == 3 {
-        let Some(v) = parse_int(c, &a[2]) else { return };
-        if v < 0 {
-            c.add_error("ERR value is out of range, must be positive");
-            return;
+        // getPositiveLongFromObjectOrReply: a non-integer gets the same
+        // "must be positive" error as a negative count.
+        match string2ll(&a[2]) {
+            Some(v) if v >= 0 => Some(v as usize),
+            _ => {
+                c.add_error("ERR value is out of range, must be positive");
+                return;
+            }
         }
-        Some(v as usize)
     } else {
         None
     };
@@ -704,20 +741,15 @@ pub fn lpos_command(srv: &mut Server, c: &mut Client, a: &Args) {
             }
             rank = v;
         } else if opt.eq_ignore_ascii_case(b"count") && more {
-            let Some(v) = parse_int(c, &a[j + 1]) else {
-                return;
-            };
-            if v < 0 {
+            // Range-checked parse: a non-integer gets the same error.
+            let Some(v) = string2ll(&a[j + 1]).filter(|v| *v >= 0) else {
                 return c.add_error("ERR COUNT can't be negative");
-            }
+            };
             count = Some(v as u64);
         } else if opt.eq_ignore_ascii_case(b"maxlen") && more {
-            let Some(v) = parse_int(c, &a[j + 1]) else {
-                return;
-            };
-            if v < 0 {
+            let Some(v) = string2ll(&a[j + 1]).filter(|v| *v >= 0) else {
                 return c.add_error("ERR MAXLEN can't be negative");
-            }
+            };
             maxlen = v as u64;
         } else {
             return c.add_error(SYNTAX);
@@ -934,10 +966,11 @@ pub fn lmpop_command(srv: &mut Server, c: &mut Client, a: &Args) {
 }
 
 pub fn blmpop_command(srv: &mut Server, c: &mut Client, a: &Args) {
+    // Redis 7.0 validates numkeys/direction/COUNT before the timeout.
+    let Some(m) = parse_mpop(c, a, 2) else { return };
     let Some(timeout) = parse_timeout(srv, c, &a[1]) else {
         return;
     };
-    let Some(m) = parse_mpop(c, a, 2) else { return };
     if mpop_serve(srv, c, &m) {
         return;
     }

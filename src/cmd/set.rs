@@ -459,7 +459,10 @@ pub fn srandmember_command(srv: &mut Server, c: &mut Client, a: &Args) {
         match string2ll(&a[2]) {
             Some(n) if n > -i64::MAX => Some(n),
             Some(_) => {
-                c.add_error("ERR value is out of range");
+                // getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX).
+                c.add_error(
+                    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807",
+                );
                 return;
             }
             None => {
@@ -552,16 +555,17 @@ enum Op {
 }
 
 /// Looks up every key (expiry, stats, type). Err after a WRONGTYPE reply;
-/// Ok(false) when an intersection can stop early because a key is missing.
+/// Ok(false) when an intersection is empty because a key is missing.
+/// Every key is type-checked even then: Redis 7.0 replies WRONGTYPE for
+/// `SINTER missing string`.
 fn check_keys(srv: &mut Server, c: &mut Client, keys: &[&[u8]], op: Op) -> Result<bool, ()> {
+    let mut all = true;
     for k in keys {
-        match set_read(srv, c, k)? {
-            Some(_) => {}
-            None if op == Op::Inter => return Ok(false),
-            None => {}
+        if set_read(srv, c, k)?.is_none() && op == Op::Inter {
+            all = false;
         }
     }
-    Ok(true)
+    Ok(all)
 }
 
 /// The members of the result of `op` over `keys` (all already checked).
@@ -707,14 +711,17 @@ pub fn sintercard_command(srv: &mut Server, c: &mut Client, a: &Args) {
 }
 
 pub fn sscan_command(srv: &mut Server, c: &mut Client, a: &Args) {
-    let Some(sa) = parse_scan_args(c, a, 2) else {
+    if crate::cmd::hash::parse_scan_cursor(c, &a[2]).is_none() {
         return;
-    };
+    }
     let Ok(s) = set_read(srv, c, &a[1]) else {
         return;
     };
     let Some(s) = s else {
         add_scan_reply(c, 0, &[]);
+        return;
+    };
+    let Some(sa) = parse_scan_args(c, a, 2) else {
         return;
     };
     let mut items = Vec::new();

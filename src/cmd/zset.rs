@@ -1046,8 +1046,8 @@ fn zpop_generic(srv: &mut Server, c: &mut Client, a: &Args, max: bool) {
     let count = if a.len() == 3 {
         match string2ll(&a[2]) {
             Some(n) if n >= 0 => Some(n as usize),
-            Some(_) => return c.add_error("ERR value is out of range, must be positive"),
-            None => return c.add_error(NOT_INT),
+            // getPositiveLongFromObjectOrReply: non-integers get this too.
+            _ => return c.add_error("ERR value is out of range, must be positive"),
         }
     } else {
         None
@@ -1085,20 +1085,12 @@ fn parse_timeout(srv: &Server, c: &mut Client, arg: &[u8]) -> Option<i64> {
     {
         return Some(ms);
     }
-    let t = std::str::from_utf8(arg)
-        .ok()
-        .and_then(|s| s.parse::<f64>().ok())
-        .filter(|t| t.is_finite() && parse_score(arg).is_some());
-    let Some(t) = t else {
-        c.add_error("ERR timeout is not a float or out of range");
-        return None;
-    };
-    if t < 0.0 {
-        c.add_error("ERR timeout is negative");
-        return None;
-    }
-    let ms = (t * 1000.0) as i64;
-    Some(if ms == 0 { 0 } else { srv.now_ms + ms })
+    let ms = crate::cmd::list::timeout_ms(c, arg)?;
+    Some(if ms == 0 {
+        0
+    } else {
+        srv.now_ms.saturating_add(ms)
+    })
 }
 
 /// Blocks `c` on `keys`, remembering the deadline in the re-run argv at
@@ -1162,7 +1154,15 @@ pub fn bzpopmax_command(srv: &mut Server, c: &mut Client, a: &Args) {
 }
 
 /// ZMPOP/BZMPOP: `first` is the index of numkeys.
-fn zmpop_generic(srv: &mut Server, c: &mut Client, a: &Args, first: usize, deadline: Option<i64>) {
+/// `timeout_idx` (BZMPOP) is parsed only after the other arguments, as
+/// Redis 7.0 does, so their errors take precedence.
+fn zmpop_generic(
+    srv: &mut Server,
+    c: &mut Client,
+    a: &Args,
+    first: usize,
+    timeout_idx: Option<usize>,
+) {
     let numkeys = match string2ll(&a[first]) {
         Some(n) if n > 0 => n as usize,
         Some(_) => return c.add_error("ERR numkeys should be greater than 0"),
@@ -1195,6 +1195,13 @@ fn zmpop_generic(srv: &mut Server, c: &mut Client, a: &Args, first: usize, deadl
             return c.add_error(SYNTAX);
         }
     }
+    let deadline = match timeout_idx {
+        Some(t) => match parse_timeout(srv, c, &a[t]) {
+            Some(d) => Some(d),
+            None => return,
+        },
+        None => None,
+    };
     for k in first + 1..wi {
         match pop_pairs(srv, c, &a[k], max, count.unwrap_or(1)) {
             Err(()) => return,
@@ -1226,10 +1233,7 @@ pub fn zmpop_command(srv: &mut Server, c: &mut Client, a: &Args) {
 }
 
 pub fn bzmpop_command(srv: &mut Server, c: &mut Client, a: &Args) {
-    let Some(deadline) = parse_timeout(srv, c, &a[1]) else {
-        return;
-    };
-    zmpop_generic(srv, c, a, 2, Some(deadline))
+    zmpop_generic(srv, c, a, 2, Some(1))
 }
 
 // ---------------------------------------------------------------- ZRANDMEMBER
@@ -1253,10 +1257,15 @@ pub fn zrandmember_command(srv: &mut Server, c: &mut Client, a: &Args) {
         let Some(n) = string2ll(&a[2]) else {
             return c.add_error(NOT_INT);
         };
+        // Redis 7.0 accepts -LONG_MAX..LONG_MAX (a LONG_MIN count would
+        // otherwise overflow when negated).
+        if n == i64::MIN {
+            return c.add_error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+        }
         if a.len() == 4 && eq(&a[3], "withscores") {
             withscores = true;
             // Redis bounds the doubled reply length.
-            if n < -(i64::MAX / 2) {
+            if n < -(i64::MAX / 2) || n > i64::MAX / 2 {
                 return c.add_error("ERR value is out of range");
             }
         } else if a.len() > 3 {
@@ -1556,12 +1565,18 @@ pub fn zintercard_command(srv: &mut Server, c: &mut Client, a: &Args) {
 // ---------------------------------------------------------------- ZSCAN
 
 pub fn zscan_command(srv: &mut Server, c: &mut Client, a: &Args) {
-    let Some(cursor) = std::str::from_utf8(&a[2])
-        .ok()
-        .and_then(|s| s.parse::<u64>().ok())
-    else {
-        return c.add_error("ERR invalid cursor");
+    let Some(cursor) = crate::cmd::hash::parse_scan_cursor(c, &a[2]) else {
+        return;
     };
+    // Redis looks the key up (empty page / WRONGTYPE) before it parses the
+    // options.
+    match zset_mut(srv, c, &a[1], false) {
+        Err(()) => return,
+        Ok(None) => {
+            return crate::cmd::hash::add_scan_reply(c, 0, &[]);
+        }
+        Ok(Some(_)) => {}
+    }
     let mut pattern: Option<&[u8]> = None;
     let mut count = 10usize;
     let mut j = 3;
