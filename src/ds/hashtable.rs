@@ -64,6 +64,11 @@
 //! uniform); `sample` walks buckets from a random one and returns distinct
 //! elements. Both take `&self` and never rehash.
 //!
+//! Keys through a context: elements normally carry their key (`HtEntry`).
+//! A sorted set's index stores 4-byte skiplist node ids instead, whose keys
+//! live in the skiplist; the `*_in` methods take that context (`KeyOf`),
+//! and the plain methods are the same code with the zero-sized `Own`.
+//!
 //! Not done: Valkey's rehashing pause/safe iterators (the borrow checker
 //! forbids mutation during iteration), incremental "child bucket
 //! compaction" beyond filling holes on remove, and a way to resize on

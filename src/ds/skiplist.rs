@@ -16,7 +16,8 @@
 //!
 //! A pointer-linked skip list needs either `unsafe` or `Rc<RefCell<..>>`
 //! (a refcount, a borrow flag and an allocation per node).  Instead nodes
-//! are *blocks* of 8-byte cells in one `pool: Vec<u64>`, and links are `u32`
+//! are *blocks* of 8-byte cells in one `pool` (a chunked array of `u64`, see
+//! `Chunked`), and links are `u32`
 //! cell offsets (`NIL = u32::MAX`).  A node of height `h` is `2 + h`
 //! consecutive cells:
 //!
@@ -32,9 +33,11 @@
 //! obvious safe layout (`Vec<Node>` with the upper levels in a per-node
 //! `Box<[Level]>`) costs two misses per hop (node, then box) and measured
 //! ~2x slower than a C zskiplist at 1M elements; this layout is close to
-//! the C one.  Members (`Box<[u8]>`) cannot live in a `u64` pool, so they
-//! sit in a side table `data`, touched only on score ties and when a caller
-//! asks for the member.
+//! the C one.  Members cannot live in a `u64` pool, so they sit in a side
+//! table `data` (24-byte slots, members up to 21 bytes inline, longer ones
+//! boxed), touched only on score ties and when a caller asks for the
+//! member.  The list holds the only copy of each member: a sorted set's
+//! member index stores `NodeId`s and reads members from here.
 //!
 //! Freed blocks go to one free list per height (chained through cell
 //! `b+1`) and are reused by the next insert of that height; freed `data`
@@ -44,9 +47,8 @@
 //!
 //! # Ownership
 //!
-//! The list owns every member.  Removing operations hand the member back
-//! (return value or `removed` callback) so the caller can use it to clean up
-//! its member -> score dictionary without another allocation.
+//! The list owns every member (copied in on insert).  Range removals lend
+//! each member to a `removed` callback before freeing it.
 //!
 //! # Invariants (checked by `check()` in the tests)
 //!
@@ -65,8 +67,8 @@
 //! # `NodeId` validity
 //!
 //! A [`NodeId`] is a block offset.  It stays valid until that element is
-//! removed (by any delete, by the slow path of [`SkipList::update_score`],
-//! or by [`SkipList::compact`], which relocates everything).  Using a stale
+//! removed (by any delete) or [`SkipList::compact`] relocates everything;
+//! [`SkipList::update_score`] keeps it on both paths.  Using a stale
 //! id is a logic error: it panics in debug builds when the block is free
 //! and may silently refer to another element in release builds (never
 //! memory-unsafe).
