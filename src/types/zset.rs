@@ -28,6 +28,9 @@ use crate::ds::hashtable::{HashTable, KeyOf};
 use crate::ds::listpack::{Listpack, LpValue};
 use crate::ds::skiplist::{LexRange, NodeId, ScoreRange, SkipList, format_score, parse_score};
 
+// The skiplist variant is a few hundred bytes inline; a `ZSet` always
+// lives boxed in `Value`, so the size difference costs nothing per key.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone)]
 pub enum ZSet {
     Listpack(Listpack),
