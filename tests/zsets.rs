@@ -885,3 +885,59 @@ fn bzpopmin_second_waiter_reblocks_then_times_out() {
     r.send(&common::resp(&[b"EXEC"]));
     assert_eq!(r.read_until(b"*-1\r\n"), b"*1\r\n*-1\r\n");
 }
+
+/// Large encoding with short (inline) and long (heap) members: ZSCAN sees
+/// every member present for the whole scan while the set grows (index
+/// rehashes) and scores move nodes; ZSCORE/ZRANK follow the moves.
+#[test]
+fn skiplist_long_members_scan_while_growing() {
+    let s = common::Server::start();
+    let mut c = s.conn();
+    let name = |i: usize| {
+        if i % 2 == 0 {
+            format!("m{i}")
+        } else {
+            format!("long-member-{i:040}")
+        }
+    };
+    for i in 0..300 {
+        let _: i64 = q(&mut c, &["ZADD", "z", &i.to_string(), &name(i)]);
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut cursor = "0".to_string();
+    let mut next = 300;
+    for _ in 0..10_000 {
+        let (cur, items): (String, Vec<String>) =
+            q(&mut c, &["ZSCAN", "z", &cursor, "COUNT", "10"]);
+        for p in items.chunks(2) {
+            seen.insert(p[0].clone());
+        }
+        // Grow the set and move old members (negative scores reorder them).
+        for _ in 0..20 {
+            let _: i64 = q(&mut c, &["ZADD", "z", &next.to_string(), &name(next)]);
+            let old = name(next % 300);
+            let _: i64 = q(&mut c, &["ZADD", "z", &format!("-{next}"), &old]);
+            next += 1;
+        }
+        cursor = cur;
+        if cursor == "0" {
+            break;
+        }
+    }
+    assert_eq!(cursor, "0");
+    for i in 0..300 {
+        assert!(seen.contains(&name(i)), "missed {}", name(i));
+    }
+    let last = next - 1;
+    let moved = name(last % 300);
+    let sc: f64 = q(&mut c, &["ZSCORE", "z", &moved]);
+    assert_eq!(sc, -(last as f64));
+    let r: i64 = q(&mut c, &["ZRANK", "z", &moved]);
+    assert_eq!(r, 0);
+    let n: i64 = q(&mut c, &["ZCARD", "z"]);
+    assert_eq!(n, next as i64);
+    let rem: i64 = q(&mut c, &["ZREM", "z", &moved, &name(1)]);
+    assert_eq!(rem, 2);
+    let mem: i64 = q(&mut c, &["MEMORY", "USAGE", "z"]);
+    assert!(mem > 40 * n, "{mem}");
+}

@@ -1603,13 +1603,13 @@ pub fn zscan_command(srv: &mut Server, c: &mut Client, a: &Args) {
     let mut next = 0u64;
     match z.as_deref() {
         None => {}
-        Some(ZSet::Skiplist { dict, .. }) => {
+        Some(ZSet::Skiplist(z)) => {
             // Like SCAN: several dict slots per call until `count` elements
             // (bounded by 10*count slot visits, as Redis's maxiterations).
             let mut cur = cursor;
             let mut iters = count * 10;
             loop {
-                cur = dict.scan(cur, |k, v| found.push((k.to_vec(), *v)));
+                cur = z.scan(cur, |m, s| found.push((m.to_vec(), s)));
                 iters -= 1;
                 if cur == 0 || found.len() >= count || iters == 0 {
                     break;

@@ -11,17 +11,8 @@
 //! bucket layout, which nothing observes except SCAN order.
 
 use super::{Str, Value};
-use crate::ds::dict::{Dict, DictKey};
 use crate::ds::hashtable::{HashTable, HtEntry};
-use crate::types::{hash::Hash, list::List, set::Set, zset::ZSet};
-
-fn clone_dict<K: DictKey + Clone, V: Clone>(d: &Dict<K, V>) -> Dict<K, V> {
-    let mut out = Dict::with_capacity(d.len());
-    for (k, v) in d.iter() {
-        out.insert_new(k.clone(), v.clone());
-    }
-    out
-}
+use crate::types::{hash::Hash, list::List, set::Set};
 
 fn clone_table<T: HtEntry + Clone>(t: &HashTable<T>) -> HashTable<T> {
     let mut out = HashTable::with_capacity(t.len());
@@ -55,13 +46,7 @@ impl Value {
                 Set::Listpack(lp) => Set::Listpack(lp.clone()),
                 Set::Table(d) => Set::Table(clone_table(d)),
             })),
-            Value::ZSet(z) => Value::ZSet(Box::new(match &**z {
-                ZSet::Listpack(lp) => ZSet::Listpack(lp.clone()),
-                ZSet::Skiplist { dict, zsl } => ZSet::Skiplist {
-                    dict: clone_dict(dict),
-                    zsl: zsl.clone(),
-                },
-            })),
+            Value::ZSet(z) => Value::ZSet(Box::new((**z).clone())),
         }
     }
 }
@@ -69,7 +54,7 @@ impl Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ds::skiplist::SkipList;
+    use crate::types::zset::ZSet;
 
     #[test]
     fn aggregates_copy_contents_and_encoding_independently() {
@@ -106,21 +91,18 @@ mod tests {
             assert_eq!(h.len(), 100);
         }
 
-        let mut zd: Dict<Box<[u8]>, f64> = Dict::new();
-        let mut zsl = SkipList::new();
-        for i in 0..10 {
-            let m: Box<[u8]> = format!("m{i}").into_bytes().into();
-            zsl.insert(i as f64, m.clone());
-            zd.insert_new(m, i as f64);
-        }
-        let z = Value::ZSet(Box::new(ZSet::Skiplist { dict: zd, zsl }));
+        let pairs = (0..10).map(|i| (format!("m{i}").into_bytes(), i as f64));
+        let z = Value::ZSet(Box::new(ZSet::from_pairs(pairs.collect(), 0, 64)));
         let z2 = z.deep_clone();
         assert_eq!(z2.encoding(), "skiplist");
-        if let Value::ZSet(z2) = &z2 {
+        if let (Value::ZSet(z), Value::ZSet(mut z2)) = (&z, z2) {
             assert_eq!(z2.len(), 10);
-            if let ZSet::Skiplist { dict, .. } = &**z2 {
-                assert_eq!(dict.get(b"m3"), Some(&3.0));
-            }
+            assert_eq!(z2.score(b"m3"), Some(3.0));
+            assert_eq!(z2.remove(b"m3"), Some(3.0));
+            z2.set(b"m4", 40.0, 0, 64);
+            assert_eq!(z.score(b"m3"), Some(3.0));
+            assert_eq!(z.score(b"m4"), Some(4.0));
+            assert_eq!(z2.rank(b"m4", false), Some((8, 40.0)));
         }
 
         let is = crate::ds::intset::IntSet::new();

@@ -64,6 +64,11 @@
 //! uniform); `sample` walks buckets from a random one and returns distinct
 //! elements. Both take `&self` and never rehash.
 //!
+//! Keys through a context: elements normally carry their key (`HtEntry`).
+//! A sorted set's index stores 4-byte skiplist node ids instead, whose keys
+//! live in the skiplist; the `*_in` methods take that context (`KeyOf`),
+//! and the plain methods are the same code with the zero-sized `Own`.
+//!
 //! Not done: Valkey's rehashing pause/safe iterators (the borrow checker
 //! forbids mutation during iteration), incremental "child bucket
 //! compaction" beyond filling holes on remove, and a way to resize on
@@ -90,6 +95,27 @@ impl HtEntry for Vec<u8> {
     #[inline]
     fn key(&self) -> &[u8] {
         self
+    }
+}
+
+/// Where the table reads an element's key: the hook for elements that do
+/// not carry their key (a sorted set's index holds skiplist node ids whose
+/// members live in the skiplist, which is the context). `HtEntry` elements
+/// use the zero-sized [`Own`] context, so after inlining their code is what
+/// it was without the hook. The `*_in` methods take the context; it must
+/// map each element to the key it was inserted with for as long as the
+/// element is in the table.
+pub trait KeyOf<T> {
+    fn key_of<'a>(&'a self, e: &'a T) -> &'a [u8];
+}
+
+/// The context of `HtEntry` elements: the key is in the element.
+pub struct Own;
+
+impl<T: HtEntry> KeyOf<T> for Own {
+    #[inline]
+    fn key_of<'a>(&'a self, e: &'a T) -> &'a [u8] {
+        e.key()
     }
 }
 
@@ -307,10 +333,10 @@ impl<T> Table<T> {
     }
 }
 
-impl<T: HtEntry> Table<T> {
+impl<T> Table<T> {
     /// (depth, slot) of `key` in its chain.
     #[inline]
-    fn locate(&self, h: u64, key: &[u8]) -> Option<(usize, usize, usize)> {
+    fn locate<C: KeyOf<T>>(&self, h: u64, key: &[u8], cx: &C) -> Option<(usize, usize, usize)> {
         let idx = h as usize & self.mask();
         let tag = tag_of(h);
         let mut c = self.bucket(idx);
@@ -322,7 +348,7 @@ impl<T: HtEntry> Table<T> {
                 m &= m - 1;
                 if b.tags[i] == tag
                     && let Some(e) = &b.slots[i]
-                    && e.key() == key
+                    && cx.key_of(e) == key
                 {
                     return Some((idx, depth, i));
                 }
@@ -334,8 +360,8 @@ impl<T: HtEntry> Table<T> {
     }
 
     #[inline]
-    fn find(&self, h: u64, key: &[u8]) -> Option<&T> {
-        let (idx, depth, i) = self.locate(h, key)?;
+    fn find<C: KeyOf<T>>(&self, h: u64, key: &[u8], cx: &C) -> Option<&T> {
+        let (idx, depth, i) = self.locate(h, key, cx)?;
         let mut b = self.bucket(idx)?;
         for _ in 0..depth {
             b = b.child.as_deref()?;
@@ -433,13 +459,13 @@ pub struct HashTable<T> {
     rehash_idx: usize,
 }
 
-impl<T: HtEntry> Default for HashTable<T> {
+impl<T> Default for HashTable<T> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<T: HtEntry> HashTable<T> {
+impl<T> HashTable<T> {
     /// An empty table; nothing is allocated until the first insert.
     pub fn new() -> Self {
         HashTable {
@@ -498,58 +524,58 @@ impl<T: HtEntry> HashTable<T> {
 
     /// (table, bucket index, depth, slot) of `key`.
     #[inline]
-    fn locate(&self, h: u64, key: &[u8]) -> Option<(usize, usize, usize, usize)> {
+    fn locate<C: KeyOf<T>>(
+        &self,
+        h: u64,
+        key: &[u8],
+        cx: &C,
+    ) -> Option<(usize, usize, usize, usize)> {
         if self.is_empty() {
             return None;
         }
-        if let Some((i, d, s)) = self.ht[0].locate(h, key) {
+        if let Some((i, d, s)) = self.ht[0].locate(h, key, cx) {
             return Some((0, i, d, s));
         }
         if self.is_rehashing() {
-            return self.ht[1].locate(h, key).map(|(i, d, s)| (1, i, d, s));
+            return self.ht[1].locate(h, key, cx).map(|(i, d, s)| (1, i, d, s));
         }
         None
     }
 
     /// Lookup without a rehash step (it only has `&self`).
     #[inline]
-    pub fn get(&self, key: &[u8]) -> Option<&T> {
+    pub fn get_in<C: KeyOf<T>>(&self, key: &[u8], cx: &C) -> Option<&T> {
         if self.is_empty() {
             return None;
         }
         let h = hash_bytes(key);
-        if let Some(e) = self.ht[0].find(h, key) {
+        if let Some(e) = self.ht[0].find(h, key, cx) {
             return Some(e);
         }
         if self.is_rehashing() {
-            self.ht[1].find(h, key)
+            self.ht[1].find(h, key, cx)
         } else {
             None
         }
     }
 
-    #[inline]
-    pub fn contains(&self, key: &[u8]) -> bool {
-        self.get(key).is_some()
-    }
-
     /// Performs one rehash step first if rehashing. The caller must not
     /// change the element's key.
-    pub fn get_mut(&mut self, key: &[u8]) -> Option<&mut T> {
+    pub fn get_mut_in<C: KeyOf<T>>(&mut self, key: &[u8], cx: &C) -> Option<&mut T> {
         if self.is_empty() {
             return None;
         }
-        self.rehash_step();
+        self.rehash_step(cx);
         let h = hash_bytes(key);
-        let (t, idx, d, s) = self.locate(h, key)?;
+        let (t, idx, d, s) = self.locate(h, key, cx)?;
         Some(self.ht[t].slot_mut(idx, d, s))
     }
 
     /// Inserts, or replaces the element with the same key, returning it.
-    pub fn insert(&mut self, e: T) -> Option<T> {
-        self.rehash_step();
-        let h = hash_bytes(e.key());
-        if let Some((t, idx, d, s)) = self.locate(h, e.key()) {
+    pub fn insert_in<C: KeyOf<T>>(&mut self, e: T, cx: &C) -> Option<T> {
+        self.rehash_step(cx);
+        let h = hash_bytes(cx.key_of(&e));
+        if let Some((t, idx, d, s)) = self.locate(h, cx.key_of(&e), cx) {
             return Some(mem::replace(self.ht[t].slot_mut(idx, d, s), e));
         }
         self.grow_if_needed();
@@ -558,24 +584,32 @@ impl<T: HtEntry> HashTable<T> {
     }
 
     /// Inserts an element whose key the caller knows is absent.
-    pub fn insert_new(&mut self, e: T) -> &mut T {
-        debug_assert!(!self.contains(e.key()), "insert_new: key present");
-        self.rehash_step();
-        let h = hash_bytes(e.key());
+    pub fn insert_new_in<C: KeyOf<T>>(&mut self, e: T, cx: &C) -> &mut T {
+        debug_assert!(
+            self.get_in(cx.key_of(&e), cx).is_none(),
+            "insert_new: key present"
+        );
+        self.rehash_step(cx);
+        let h = hash_bytes(cx.key_of(&e));
         self.grow_if_needed();
         self.push_new(h, e)
     }
 
     /// The element for `key`, inserting `mk()` first if absent. `mk` must
     /// return an element with that key. The bool is true if inserted.
-    pub fn get_or_insert_with(&mut self, key: &[u8], mk: impl FnOnce() -> T) -> (&mut T, bool) {
-        self.rehash_step();
+    pub fn get_or_insert_with_in<C: KeyOf<T>>(
+        &mut self,
+        key: &[u8],
+        cx: &C,
+        mk: impl FnOnce() -> T,
+    ) -> (&mut T, bool) {
+        self.rehash_step(cx);
         let h = hash_bytes(key);
-        if let Some((t, idx, d, s)) = self.locate(h, key) {
+        if let Some((t, idx, d, s)) = self.locate(h, key, cx) {
             return (self.ht[t].slot_mut(idx, d, s), false);
         }
         let e = mk();
-        debug_assert!(e.key() == key, "get_or_insert_with: other key");
+        debug_assert!(cx.key_of(&e) == key, "get_or_insert_with: other key");
         self.grow_if_needed();
         (self.push_new(h, e), true)
     }
@@ -586,13 +620,13 @@ impl<T: HtEntry> HashTable<T> {
     }
 
     /// Removes and returns the element with `key`; may start a shrink.
-    pub fn remove(&mut self, key: &[u8]) -> Option<T> {
+    pub fn remove_in<C: KeyOf<T>>(&mut self, key: &[u8], cx: &C) -> Option<T> {
         if self.is_empty() {
             return None;
         }
-        self.rehash_step();
+        self.rehash_step(cx);
         let h = hash_bytes(key);
-        let (t, idx, d, s) = self.locate(h, key)?;
+        let (t, idx, d, s) = self.locate(h, key, cx)?;
         let e = self.ht[t].take_at(idx, d, s);
         self.shrink_if_needed();
         Some(e)
@@ -636,19 +670,19 @@ impl<T: HtEntry> HashTable<T> {
     }
 
     #[inline]
-    fn rehash_step(&mut self) {
+    fn rehash_step<C: KeyOf<T>>(&mut self, cx: &C) {
         if self.is_rehashing() {
-            self.rehash(1);
+            self.rehash(1, cx);
         }
     }
 
     /// Moves up to `n` non-empty chains from `ht[0]` to `ht[1]`, visiting at
     /// most `10 * n` empty buckets. Returns true if there is more to move.
-    pub fn rehash_steps(&mut self, n: usize) -> bool {
-        self.rehash(n)
+    pub fn rehash_steps_in<C: KeyOf<T>>(&mut self, n: usize, cx: &C) -> bool {
+        self.rehash(n, cx)
     }
 
-    fn rehash(&mut self, n: usize) -> bool {
+    fn rehash<C: KeyOf<T>>(&mut self, n: usize, cx: &C) -> bool {
         if !self.is_rehashing() {
             return false;
         }
@@ -697,7 +731,7 @@ impl<T: HtEntry> HashTable<T> {
                 }
                 for (s, tag) in b.slots.iter_mut().zip(b.tags) {
                     if let Some(e) = s.take() {
-                        let h = hash_bytes(e.key());
+                        let h = hash_bytes(cx.key_of(&e));
                         let (added, _) = new.bucket_mut(h as usize & new_mask).push(tag, e);
                         new.children += added;
                         old.used -= 1;
@@ -881,6 +915,60 @@ impl<T: HtEntry> HashTable<T> {
             out.len() < want
         });
         out
+    }
+}
+
+/// The API for elements that carry their key (sets, hashes): the `*_in`
+/// methods with the [`Own`] context.
+impl<T: HtEntry> HashTable<T> {
+    /// Lookup without a rehash step (it only has `&self`).
+    #[inline]
+    pub fn get(&self, key: &[u8]) -> Option<&T> {
+        self.get_in(key, &Own)
+    }
+
+    #[inline]
+    pub fn contains(&self, key: &[u8]) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Performs one rehash step first if rehashing. The caller must not
+    /// change the element's key.
+    #[inline]
+    pub fn get_mut(&mut self, key: &[u8]) -> Option<&mut T> {
+        self.get_mut_in(key, &Own)
+    }
+
+    /// Inserts, or replaces the element with the same key, returning it.
+    #[inline]
+    pub fn insert(&mut self, e: T) -> Option<T> {
+        self.insert_in(e, &Own)
+    }
+
+    /// Inserts an element whose key the caller knows is absent.
+    #[inline]
+    pub fn insert_new(&mut self, e: T) -> &mut T {
+        self.insert_new_in(e, &Own)
+    }
+
+    /// The element for `key`, inserting `mk()` first if absent. `mk` must
+    /// return an element with that key. The bool is true if inserted.
+    #[inline]
+    pub fn get_or_insert_with(&mut self, key: &[u8], mk: impl FnOnce() -> T) -> (&mut T, bool) {
+        self.get_or_insert_with_in(key, &Own, mk)
+    }
+
+    /// Removes and returns the element with `key`; may start a shrink.
+    #[inline]
+    pub fn remove(&mut self, key: &[u8]) -> Option<T> {
+        self.remove_in(key, &Own)
+    }
+
+    /// Moves up to `n` non-empty chains from `ht[0]` to `ht[1]`, visiting at
+    /// most `10 * n` empty buckets. Returns true if there is more to move.
+    #[inline]
+    pub fn rehash_steps(&mut self, n: usize) -> bool {
+        self.rehash_steps_in(n, &Own)
     }
 }
 

@@ -16,7 +16,8 @@
 //!
 //! A pointer-linked skip list needs either `unsafe` or `Rc<RefCell<..>>`
 //! (a refcount, a borrow flag and an allocation per node).  Instead nodes
-//! are *blocks* of 8-byte cells in one `pool: Vec<u64>`, and links are `u32`
+//! are *blocks* of 8-byte cells in one `pool` (a chunked array of `u64`, see
+//! `Chunked`), and links are `u32`
 //! cell offsets (`NIL = u32::MAX`).  A node of height `h` is `2 + h`
 //! consecutive cells:
 //!
@@ -32,9 +33,11 @@
 //! obvious safe layout (`Vec<Node>` with the upper levels in a per-node
 //! `Box<[Level]>`) costs two misses per hop (node, then box) and measured
 //! ~2x slower than a C zskiplist at 1M elements; this layout is close to
-//! the C one.  Members (`Box<[u8]>`) cannot live in a `u64` pool, so they
-//! sit in a side table `data`, touched only on score ties and when a caller
-//! asks for the member.
+//! the C one.  Members cannot live in a `u64` pool, so they sit in a side
+//! table `data` (24-byte slots, members up to 21 bytes inline, longer ones
+//! boxed), touched only on score ties and when a caller asks for the
+//! member.  The list holds the only copy of each member: a sorted set's
+//! member index stores `NodeId`s and reads members from here.
 //!
 //! Freed blocks go to one free list per height (chained through cell
 //! `b+1`) and are reused by the next insert of that height; freed `data`
@@ -44,9 +47,8 @@
 //!
 //! # Ownership
 //!
-//! The list owns every member.  Removing operations hand the member back
-//! (return value or `removed` callback) so the caller can use it to clean up
-//! its member -> score dictionary without another allocation.
+//! The list owns every member (copied in on insert).  Range removals lend
+//! each member to a `removed` callback before freeing it.
 //!
 //! # Invariants (checked by `check()` in the tests)
 //!
@@ -65,8 +67,8 @@
 //! # `NodeId` validity
 //!
 //! A [`NodeId`] is a block offset.  It stays valid until that element is
-//! removed (by any delete, by the slow path of [`SkipList::update_score`],
-//! or by [`SkipList::compact`], which relocates everything).  Using a stale
+//! removed (by any delete) or [`SkipList::compact`] relocates everything;
+//! [`SkipList::update_score`] keeps it on both paths.  Using a stale
 //! id is a logic error: it panics in debug builds when the block is free
 //! and may silently refer to another element in release builds (never
 //! memory-unsafe).
@@ -80,6 +82,7 @@ use std::fmt;
 use std::hash::{BuildHasher, Hasher};
 use std::io::Write as _;
 use std::mem;
+use std::num::NonZeroU32;
 
 /// Maximum node height, as in Redis (`ZSKIPLIST_MAXLEVEL`).
 pub const MAX_LEVEL: usize = 32;
@@ -109,15 +112,182 @@ fn hi(c: u64) -> u32 {
 }
 
 /// Handle to an element of a [`SkipList`]; see the module docs for validity.
+/// Never 0 (the header's offset), so `Option<NodeId>` is 4 bytes: a sorted
+/// set's member index stores these in its hash-table slots.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct NodeId(u32);
+pub struct NodeId(NonZeroU32);
 
-/// Side-table entry: the member and the height of its block (0 = free).
-#[derive(Clone, Debug)]
-struct Data {
-    member: Box<[u8]>,
-    height: u32,
+impl NodeId {
+    #[inline]
+    fn at(b: u32) -> NodeId {
+        NodeId(NonZeroU32::new(b).expect("the header is not an element"))
+    }
+
+    #[inline]
+    fn block(self) -> u32 {
+        self.0.get()
+    }
 }
+
+/// Longest member stored inline in its `Data` slot.
+pub const INLINE_MAX: usize = 21;
+
+/// Side-table entry: the member, inline up to [`INLINE_MAX`] bytes, and the
+/// height of its block (0 = free slot). 24 bytes either way (asserted
+/// below): the tag byte, the height byte and 22 more bytes that hold the
+/// length plus 21 member bytes, or (8-aligned) a boxed member.
+#[derive(Clone)]
+enum Data {
+    Inline {
+        height: u8,
+        len: u8,
+        buf: [u8; INLINE_MAX],
+    },
+    Heap {
+        height: u8,
+        member: Box<[u8]>,
+    },
+}
+
+const _: () = assert!(mem::size_of::<Data>() == 24);
+
+impl Data {
+    const FREE: Data = Data::Inline {
+        height: 0,
+        len: 0,
+        buf: [0; INLINE_MAX],
+    };
+
+    #[inline]
+    fn new(m: &[u8], height: usize) -> Data {
+        let height = height as u8;
+        if m.len() <= INLINE_MAX {
+            let mut buf = [0; INLINE_MAX];
+            buf[..m.len()].copy_from_slice(m);
+            Data::Inline {
+                height,
+                len: m.len() as u8,
+                buf,
+            }
+        } else {
+            Data::Heap {
+                height,
+                member: m.into(),
+            }
+        }
+    }
+
+    #[inline]
+    fn member(&self) -> &[u8] {
+        match self {
+            Data::Inline { len, buf, .. } => &buf[..*len as usize],
+            Data::Heap { member, .. } => member,
+        }
+    }
+
+    #[inline]
+    fn height(&self) -> usize {
+        match self {
+            Data::Inline { height, .. } | Data::Heap { height, .. } => *height as usize,
+        }
+    }
+
+    /// Bytes owned outside the slot (a long member's allocation).
+    #[inline]
+    fn heap_size(&self) -> usize {
+        match self {
+            Data::Inline { .. } => 0,
+            Data::Heap { member, .. } => member.len(),
+        }
+    }
+}
+
+/// A growable array stored as chunks of `2^B` elements: the first chunk
+/// grows like a `Vec` up to `2^B`, later ones are allocated at full size.
+/// Why not a `Vec`: doubling a flat pool of millions of cells frees the old
+/// buffer each time, and mimalloc kept those freed multi-megabyte buffers
+/// committed (measured: used_memory about 50 B per element above the live
+/// data at 1M members); chunks are never moved, so growth frees nothing
+/// and the spare capacity is under one chunk. Costs one more (cache-hot)
+/// load per access.
+#[derive(Clone)]
+struct Chunked<T, const B: u32> {
+    chunks: Vec<Vec<T>>,
+    len: usize,
+}
+
+impl<T: Clone, const B: u32> Chunked<T, B> {
+    const CAP: usize = 1 << B;
+
+    fn new() -> Self {
+        Chunked {
+            chunks: Vec::new(),
+            len: 0,
+        }
+    }
+
+    #[inline]
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn push(&mut self, v: T) {
+        match self.chunks.last_mut() {
+            Some(c) if c.len() < Self::CAP => {
+                if c.len() == c.capacity() {
+                    // Never past one chunk: reserve_exact caps the growth.
+                    c.reserve_exact(c.capacity().min(Self::CAP - c.len()));
+                }
+                c.push(v)
+            }
+            _ => {
+                let mut c = if self.chunks.is_empty() {
+                    Vec::new()
+                } else {
+                    Vec::with_capacity(Self::CAP)
+                };
+                c.push(v);
+                self.chunks.push(c);
+            }
+        }
+        self.len += 1;
+    }
+
+    #[cfg(test)]
+    fn iter(&self) -> impl Iterator<Item = &T> {
+        self.chunks.iter().flatten()
+    }
+
+    /// Bytes allocated for elements and the chunk directory.
+    fn alloc_bytes(&self) -> usize {
+        self.chunks.capacity() * mem::size_of::<Vec<T>>()
+            + self
+                .chunks
+                .iter()
+                .map(|c| c.capacity() * mem::size_of::<T>())
+                .sum::<usize>()
+    }
+}
+
+impl<T, const B: u32> std::ops::Index<usize> for Chunked<T, B> {
+    type Output = T;
+    #[inline]
+    fn index(&self, i: usize) -> &T {
+        &self.chunks[i >> B][i & ((1 << B) - 1)]
+    }
+}
+
+impl<T, const B: u32> std::ops::IndexMut<usize> for Chunked<T, B> {
+    #[inline]
+    fn index_mut(&mut self, i: usize) -> &mut T {
+        &mut self.chunks[i >> B][i & ((1 << B) - 1)]
+    }
+}
+
+/// Node cells: 512 KiB chunks.
+type Pool = Chunked<u64, 16>;
+/// Member slots: 384 KiB chunks.
+type DataTable = Chunked<Data, 14>;
 
 /// Score interval (Redis `zrangespec`); `minex`/`maxex` make a bound open.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -286,9 +456,9 @@ struct Seek {
 #[derive(Clone)]
 pub struct SkipList {
     /// Node blocks; offset 0 is the header (see the module docs).
-    pool: Vec<u64>,
+    pool: Pool,
     /// Members, indexed from cell `b+1`.
-    data: Vec<Data>,
+    data: DataTable,
     /// Free `data` slots.
     data_free: Vec<u32>,
     /// Per-height free block lists (index h-1), chained through cell b+1.
@@ -299,7 +469,8 @@ pub struct SkipList {
     level: usize,
     /// xorshift64* state (never 0).
     rng: u64,
-    /// Total member bytes, kept incrementally so `mem_usage` is O(1).
+    /// Bytes of the members stored outside `data` (longer than
+    /// [`INLINE_MAX`]), kept incrementally so `mem_usage` is O(1).
     member_bytes: usize,
 }
 
@@ -318,11 +489,13 @@ impl fmt::Debug for SkipList {
 }
 
 /// Header block: no member, all 32 levels pointing nowhere.
-fn header_cells() -> Vec<u64> {
-    let mut pool = Vec::with_capacity(HDR + MAX_LEVEL);
+fn header_cells() -> Pool {
+    let mut pool = Pool::new();
     pool.push(0f64.to_bits());
     pool.push(pack(NIL, NIL));
-    pool.resize(HDR + MAX_LEVEL, pack(NIL, 0));
+    for _ in 0..MAX_LEVEL {
+        pool.push(pack(NIL, 0));
+    }
     pool
 }
 
@@ -342,7 +515,7 @@ impl SkipList {
     pub fn with_seed(seed: u64) -> Self {
         SkipList {
             pool: header_cells(),
-            data: Vec::new(),
+            data: DataTable::new(),
             data_free: Vec::new(),
             block_free: [NIL; MAX_LEVEL],
             tail: NIL,
@@ -379,7 +552,7 @@ impl SkipList {
 
     #[inline]
     fn member(&self, b: u32) -> &[u8] {
-        &self.data[self.data_idx(b) as usize].member
+        self.data[self.data_idx(b) as usize].member()
     }
 
     #[inline]
@@ -420,15 +593,15 @@ impl SkipList {
         if b == HEAD {
             MAX_LEVEL
         } else {
-            self.data[self.data_idx(b) as usize].height as usize
+            self.data[self.data_idx(b) as usize].height()
         }
     }
 
     /// Block behind a public id (debug-checks staleness).
     #[inline]
     fn live(&self, id: NodeId) -> u32 {
-        debug_assert!(id.0 != HEAD && self.backward(id.0) != FREED, "stale NodeId");
-        id.0
+        debug_assert!(self.backward(id.block()) != FREED, "stale NodeId");
+        id.block()
     }
 
     /// `node < (score, member)` in list order.
@@ -466,12 +639,9 @@ impl SkipList {
         (1 + (r.leading_zeros() / 2) as usize).min(MAX_LEVEL)
     }
 
-    fn alloc(&mut self, score: f64, member: Box<[u8]>, height: usize) -> u32 {
-        self.member_bytes += member.len();
-        let entry = Data {
-            member,
-            height: height as u32,
-        };
+    fn alloc(&mut self, score: f64, member: &[u8], height: usize) -> u32 {
+        let entry = Data::new(member, height);
+        self.member_bytes += entry.heap_size();
         let d = match self.data_free.pop() {
             Some(d) => {
                 self.data[d as usize] = entry;
@@ -493,34 +663,29 @@ impl SkipList {
                 b + HDR + height < FREED as usize,
                 "skiplist capacity exceeded"
             );
-            self.pool.resize(b + HDR + height, 0);
+            for _ in 0..HDR + height {
+                self.pool.push(0);
+            }
             b as u32
         };
         let s = b as usize;
         self.pool[s] = score.to_bits();
         self.pool[s + 1] = pack(d, NIL);
-        self.pool[s + HDR..s + HDR + height].fill(pack(NIL, 0));
+        for c in s + HDR..s + HDR + height {
+            self.pool[c] = pack(NIL, 0);
+        }
         b
     }
 
-    /// Return an unlinked block (and its data slot) to the free lists,
-    /// handing back its contents.
-    fn release(&mut self, b: u32) -> (Box<[u8]>, f64) {
+    /// Return an unlinked block (and its data slot) to the free lists.
+    fn release(&mut self, b: u32) {
         let d = self.data_idx(b);
-        let score = self.score(b);
-        let Data { member, height } = mem::replace(
-            &mut self.data[d as usize],
-            Data {
-                member: Box::default(),
-                height: 0,
-            },
-        );
+        let data = mem::replace(&mut self.data[d as usize], Data::FREE);
         self.data_free.push(d);
-        let h = height as usize;
+        let h = data.height();
         self.pool[b as usize + 1] = pack(self.block_free[h - 1], FREED);
         self.block_free[h - 1] = b;
-        self.member_bytes -= member.len();
-        (member, score)
+        self.member_bytes -= data.heap_size();
     }
 
     /// Once empty, drop every block so a list that was once huge does not
@@ -528,7 +693,7 @@ impl SkipList {
     fn reset_if_empty(&mut self) {
         if self.len == 0 && self.pool.len() > HDR + MAX_LEVEL {
             self.pool = header_cells();
-            self.data = Vec::new();
+            self.data = DataTable::new();
             self.data_free = Vec::new();
             self.block_free = [NIL; MAX_LEVEL];
             self.tail = NIL;
@@ -560,10 +725,20 @@ impl SkipList {
     }
 
     /// Insert a new element.  The caller guarantees `member` is not present
-    /// (the sorted-set dictionary is the authority on membership) and that
-    /// `score` is not NaN.
-    pub fn insert(&mut self, score: f64, member: Box<[u8]>) -> NodeId {
+    /// (the sorted-set index is the authority on membership) and that
+    /// `score` is not NaN.  The list keeps its own copy of the member.
+    pub fn insert(&mut self, score: f64, member: impl AsRef<[u8]>) -> NodeId {
+        let member = member.as_ref();
         debug_assert!(!score.is_nan());
+        let height = self.random_level();
+        let id = self.alloc(score, member, height);
+        self.link(id, score, member, height);
+        NodeId::at(id)
+    }
+
+    /// Link the unlinked block `id` (score cell already `score`, member
+    /// equal to `member`, `height` levels) at its place in the list.
+    fn link(&mut self, id: u32, score: f64, member: &[u8], height: usize) {
         let mut update = [HEAD; MAX_LEVEL];
         // rank[i]: rank of update[i]; needed to split the spans.
         let mut rank = [0u32; MAX_LEVEL];
@@ -572,7 +747,7 @@ impl SkipList {
             rank[i] = if i + 1 == self.level { 0 } else { rank[i + 1] };
             loop {
                 let (f, span) = self.level_of(x, i);
-                if f != NIL && self.lt(f, score, &member) {
+                if f != NIL && self.lt(f, score, member) {
                     rank[i] += span;
                     x = f;
                 } else {
@@ -581,7 +756,6 @@ impl SkipList {
             }
             update[i] = x;
         }
-        let height = self.random_level();
         if height > self.level {
             for i in self.level..height {
                 // A header link to NIL spans the whole list.
@@ -589,7 +763,6 @@ impl SkipList {
             }
             self.level = height;
         }
-        let id = self.alloc(score, member, height);
         for (i, (&u, &ru)) in update.iter().zip(&rank).enumerate().take(height) {
             let (uf, us) = self.level_of(u, i);
             // Nodes between u and the insertion point, on level 0.
@@ -610,7 +783,6 @@ impl SkipList {
             self.tail = id;
         }
         self.len += 1;
-        NodeId(id)
     }
 
     /// Unlink `x`, whose predecessors on each level are `update` (the block
@@ -639,23 +811,27 @@ impl SkipList {
         self.len -= 1;
     }
 
-    /// Remove `(score, member)`; returns the owned member if it was present.
-    pub fn delete(&mut self, score: f64, member: &[u8]) -> Option<Box<[u8]>> {
+    /// Remove `(score, member)`; returns whether it was present.
+    pub fn delete(&mut self, score: f64, member: &[u8]) -> bool {
         let s = self.seek(|l, f| l.lt(f, score, member));
         let x = self.fwd(s.x, 0);
         if !self.is(x, score, member) {
-            return None;
+            return false;
         }
         self.unlink(x, &s.update);
-        let (m, _) = self.release(x);
+        self.release(x);
         self.reset_if_empty();
-        Some(m)
+        true
     }
 
     /// Change the score of an existing element (Redis `zslUpdateScore`).
     /// If the new score keeps the element strictly between its neighbours
-    /// the score is patched in place (the `NodeId` stays valid); otherwise
-    /// the node is unlinked and re-inserted, reusing the member allocation.
+    /// the score is patched in place; otherwise the block is unlinked and
+    /// linked again at its new place, keeping its height and member.
+    /// Either way the element's `NodeId` stays valid (a sorted set's member
+    /// index relies on it).  Redis gives the moved node a fresh random
+    /// level instead; heights are independent of position, so keeping the
+    /// old one leaves the level distribution unchanged.
     /// Returns false if `(cur, member)` is not in the list.
     pub fn update_score(&mut self, cur: f64, member: &[u8], new: f64) -> bool {
         debug_assert!(!new.is_nan());
@@ -671,8 +847,9 @@ impl SkipList {
             return true;
         }
         self.unlink(x, &s.update);
-        let (m, _) = self.release(x);
-        self.insert(new, m);
+        self.pool[x as usize] = new.to_bits();
+        let h = self.height(x);
+        self.link(x, new, member, h);
         true
     }
 
@@ -701,7 +878,7 @@ impl SkipList {
                 }
             }
             if traversed == rank {
-                return Some(NodeId(x));
+                return Some(NodeId::at(x));
             }
         }
         None
@@ -730,7 +907,7 @@ impl SkipList {
         }
         let s = self.seek(|l, f| !r.value_gte_min(l.score(f)));
         let x = self.fwd(s.x, 0);
-        (x != NIL && r.value_lte_max(self.score(x))).then_some((NodeId(x), s.rank + 1))
+        (x != NIL && r.value_lte_max(self.score(x))).then(|| (NodeId::at(x), s.rank + 1))
     }
 
     /// Last element in `r` together with its 1-based rank.
@@ -739,7 +916,7 @@ impl SkipList {
             return None;
         }
         let s = self.seek(|l, f| r.value_lte_max(l.score(f)));
-        (s.x != HEAD && r.value_gte_min(self.score(s.x))).then_some((NodeId(s.x), s.rank))
+        (s.x != HEAD && r.value_gte_min(self.score(s.x))).then(|| (NodeId::at(s.x), s.rank))
     }
 
     /// First element in `r` with its rank (members compared bytewise; only
@@ -750,7 +927,7 @@ impl SkipList {
         }
         let s = self.seek(|l, f| !r.gte_min(l.member(f)));
         let x = self.fwd(s.x, 0);
-        (x != NIL && r.lte_max(self.member(x))).then_some((NodeId(x), s.rank + 1))
+        (x != NIL && r.lte_max(self.member(x))).then(|| (NodeId::at(x), s.rank + 1))
     }
 
     pub fn last_in_lex_range_ranked(&self, r: &LexRange) -> Option<(NodeId, usize)> {
@@ -758,7 +935,7 @@ impl SkipList {
             return None;
         }
         let s = self.seek(|l, f| r.lte_max(l.member(f)));
-        (s.x != HEAD && r.gte_min(self.member(s.x))).then_some((NodeId(s.x), s.rank))
+        (s.x != HEAD && r.gte_min(self.member(s.x))).then(|| (NodeId::at(s.x), s.rank))
     }
 
     pub fn first_in_range(&self, r: &ScoreRange) -> Option<NodeId> {
@@ -800,7 +977,7 @@ impl SkipList {
         &mut self,
         before: impl Fn(&Self, u32) -> bool,
         within: impl Fn(&Self, u32) -> bool,
-        mut removed: impl FnMut(Box<[u8]>, f64),
+        mut removed: impl FnMut(&[u8], f64),
     ) -> usize {
         let s = self.seek(before);
         let mut x = self.fwd(s.x, 0);
@@ -810,8 +987,8 @@ impl SkipList {
         while x != NIL && within(self, x) {
             let next = self.fwd(x, 0);
             self.unlink(x, &s.update);
-            let (m, sc) = self.release(x);
-            removed(m, sc);
+            removed(self.member(x), self.score(x));
+            self.release(x);
             count += 1;
             x = next;
         }
@@ -820,11 +997,11 @@ impl SkipList {
     }
 
     /// Remove every element whose score is in `r`; `removed` receives each
-    /// owned member and its score, in ascending order.
+    /// member and its score, in ascending order.
     pub fn delete_range_by_score(
         &mut self,
         r: &ScoreRange,
-        removed: impl FnMut(Box<[u8]>, f64),
+        removed: impl FnMut(&[u8], f64),
     ) -> usize {
         self.delete_run(
             |l, f| !r.value_gte_min(l.score(f)),
@@ -834,11 +1011,7 @@ impl SkipList {
     }
 
     /// Remove every element whose member is in `r` (ascending order).
-    pub fn delete_range_by_lex(
-        &mut self,
-        r: &LexRange,
-        removed: impl FnMut(Box<[u8]>, f64),
-    ) -> usize {
+    pub fn delete_range_by_lex(&mut self, r: &LexRange, removed: impl FnMut(&[u8], f64)) -> usize {
         self.delete_run(
             |l, f| !r.gte_min(l.member(f)),
             |l, x| r.lte_max(l.member(x)),
@@ -852,7 +1025,7 @@ impl SkipList {
         &mut self,
         start: usize,
         end: usize,
-        mut removed: impl FnMut(Box<[u8]>, f64),
+        mut removed: impl FnMut(&[u8], f64),
     ) -> usize {
         let mut update = [HEAD; MAX_LEVEL];
         let mut x = HEAD;
@@ -875,8 +1048,8 @@ impl SkipList {
         while x != NIL && traversed <= end {
             let next = self.fwd(x, 0);
             self.unlink(x, &update);
-            let (m, sc) = self.release(x);
-            removed(m, sc);
+            removed(self.member(x), self.score(x));
+            self.release(x);
             count += 1;
             traversed += 1;
             x = next;
@@ -895,23 +1068,23 @@ impl SkipList {
 
     pub fn next(&self, id: NodeId) -> Option<NodeId> {
         let f = self.fwd(self.live(id), 0);
-        (f != NIL).then_some(NodeId(f))
+        (f != NIL).then(|| NodeId::at(f))
     }
 
     pub fn prev(&self, id: NodeId) -> Option<NodeId> {
         let b = self.backward(self.live(id));
-        (b != NIL).then_some(NodeId(b))
+        (b != NIL).then(|| NodeId::at(b))
     }
 
     /// First (lowest) element.
     pub fn head_first(&self) -> Option<NodeId> {
         let f = self.fwd(HEAD, 0);
-        (f != NIL).then_some(NodeId(f))
+        (f != NIL).then(|| NodeId::at(f))
     }
 
     /// Last (highest) element.
     pub fn tail(&self) -> Option<NodeId> {
-        (self.tail != NIL).then_some(NodeId(self.tail))
+        (self.tail != NIL).then(|| NodeId::at(self.tail))
     }
 
     /// Ascending `(member, score)` iterator; also double-ended and exact-size.
@@ -934,8 +1107,8 @@ impl SkipList {
     /// Allocator overhead is not counted.
     pub fn mem_usage(&self) -> usize {
         mem::size_of::<Self>()
-            + self.pool.capacity() * mem::size_of::<u64>()
-            + self.data.capacity() * mem::size_of::<Data>()
+            + self.pool.alloc_bytes()
+            + self.data.alloc_bytes()
             + self.data_free.capacity() * mem::size_of::<u32>()
             + self.member_bytes
     }
@@ -957,8 +1130,8 @@ impl SkipList {
             x = self.fwd(x, 0);
         }
         let remap = |b: u32| if b == NIL { NIL } else { map[b as usize] };
-        let mut pool = Vec::with_capacity(off);
-        let mut data = Vec::with_capacity(self.len());
+        let mut pool = Pool::new();
+        let mut data = DataTable::new();
         let mut x = HEAD;
         while x != NIL {
             let h = self.height(x);
@@ -967,10 +1140,7 @@ impl SkipList {
                 pool.push(pack(NIL, NIL));
             } else {
                 let d = self.data_idx(x) as usize;
-                data.push(Data {
-                    member: mem::take(&mut self.data[d].member),
-                    height: h as u32,
-                });
+                data.push(mem::replace(&mut self.data[d], Data::FREE));
                 pool.push(pack((data.len() - 1) as u32, remap(self.backward(x))));
             }
             for i in 0..h {
@@ -1419,7 +1589,7 @@ mod tests {
             assert!((1..=MAX_LEVEL).contains(&h));
             assert!(h <= l.level);
             assert!(data_seen.insert(l.data_idx(x)), "shared data slot");
-            bytes += l.member(x).len();
+            bytes += l.data[l.data_idx(x) as usize].heap_size();
             live_cells += HDR + h;
             pos.insert(x, r);
             prev = x;
@@ -1470,8 +1640,8 @@ mod tests {
         }
         assert_eq!(live_cells + free_cells, l.pool.len());
         for &d in &l.data_free {
-            assert_eq!(l.data[d as usize].height, 0);
-            assert!(l.data[d as usize].member.is_empty());
+            assert_eq!(l.data[d as usize].height(), 0);
+            assert!(l.data[d as usize].member().is_empty());
         }
         assert_eq!(l.data_free.len() + l.len(), l.data.len());
     }
@@ -1625,7 +1795,7 @@ mod tests {
     #[test]
     fn level_distribution() {
         let (l, _) = build(100_000, 7);
-        let ones = l.data.iter().filter(|d| d.height == 1).count();
+        let ones = l.data.iter().filter(|d| d.height() == 1).count();
         let frac = ones as f64 / 100_000.0;
         assert!((0.74..0.76).contains(&frac), "{frac}");
         assert!(l.level >= 6 && l.level <= 16, "{}", l.level);
@@ -1785,7 +1955,7 @@ mod tests {
                 r.max = r.min + (rng.below(4) as f64);
             }
             let mut got = Vec::new();
-            let n = l.delete_range_by_score(&r, |m, s| got.push(K(s, m.into_vec())));
+            let n = l.delete_range_by_score(&r, |m, s| got.push(K(s, m.to_vec())));
             let expect: Vec<K> = model
                 .iter()
                 .filter(|k| in_range(&r, k.0))
@@ -1808,7 +1978,7 @@ mod tests {
             let start = 1 + rng.below(len as u64 + 2) as usize;
             let end = start + rng.below(60) as usize;
             let mut got = Vec::new();
-            let n = l.delete_range_by_rank(start, end, |m, s| got.push(K(s, m.into_vec())));
+            let n = l.delete_range_by_rank(start, end, |m, s| got.push(K(s, m.to_vec())));
             let lo = (start - 1).min(len);
             let hi = end.min(len);
             let expect: Vec<K> = if lo < hi {
@@ -1839,7 +2009,7 @@ mod tests {
             let mut got = Vec::new();
             let n = l.delete_range_by_lex(&r, |m, s| {
                 assert_eq!(s, 0.0);
-                got.push(m.into_vec())
+                got.push(m.to_vec())
             });
             let expect: Vec<Vec<u8>> = model
                 .iter()
@@ -1861,9 +2031,9 @@ mod tests {
         assert_eq!(n, model.len());
         assert_eq!(l.len(), 0);
         assert_eq!(l.pool.len(), HDR + MAX_LEVEL);
-        assert!(l.data.is_empty());
+        assert_eq!(l.data.len(), 0);
         check(&l);
-        l.insert(1.0, b"x"[..].into());
+        l.insert(1.0, b"x");
         check(&l);
     }
 
@@ -1886,8 +2056,8 @@ mod tests {
                 4..=5 if !members.is_empty() => {
                     let i = rng.below(members.len() as u64) as usize;
                     let (m, s) = members.swap_remove(i);
-                    assert_eq!(l.delete(s, &m).as_deref(), Some(&m[..]));
-                    assert_eq!(l.delete(s, &m), None);
+                    assert!(l.delete(s, &m));
+                    assert!(!l.delete(s, &m));
                     assert!(model.remove(&K(s, m)));
                 }
                 6..=9 if !members.is_empty() => {
@@ -1904,8 +2074,9 @@ mod tests {
                     let before = l.len();
                     assert!(l.update_score(s, &m, new));
                     assert_eq!(l.len(), before);
+                    // Both paths keep the id (the sorted-set index needs it).
+                    assert_eq!((l.node_score(id), l.node_member(id)), (new, &m[..]));
                     if in_place {
-                        assert_eq!((l.node_score(id), l.node_member(id)), (new, &m[..]));
                         fast += 1;
                     } else {
                         slow += 1;
@@ -1949,7 +2120,7 @@ mod tests {
     fn update_score_paths() {
         let mut l = SkipList::with_seed(9);
         for (s, m) in [(1.0, "a"), (2.0, "b"), (3.0, "c"), (3.0, "d")] {
-            l.insert(s, m.as_bytes().into());
+            l.insert(s, m.as_bytes());
         }
         // In place: 2 -> 2.5 keeps b between a(1) and c(3).
         let id = l.by_rank(2).unwrap();
@@ -1978,9 +2149,9 @@ mod tests {
         assert!(!l.update_score(1.0, b"a", 5.0));
         assert!(!l.update_score(3.0, b"zz", 5.0));
         // -0.0 and 0.0 are the same score.
-        l.insert(0.0, b"z"[..].into());
+        l.insert(0.0, b"z");
         assert!(l.update_score(-0.0, b"z", 0.5));
-        assert_eq!(l.delete(0.5, b"z").as_deref(), Some(&b"z"[..]));
+        assert!(l.delete(0.5, b"z"));
         check(&l);
     }
 
@@ -1992,6 +2163,32 @@ mod tests {
         assert!(l.mem_usage() >= base + 1000);
         l.delete(1.0, &[0u8; 1000]);
         assert_eq!(l.mem_usage(), base);
+    }
+
+    #[test]
+    fn inline_and_heap_members() {
+        let mut l = SkipList::with_seed(2);
+        let ms: Vec<Vec<u8>> = [0usize, 1, 20, 21, 22, 23, 100]
+            .iter()
+            .map(|&n| (0..n).map(|i| (i * 13 + n) as u8).collect())
+            .collect();
+        for (i, m) in ms.iter().enumerate() {
+            let id = l.insert(i as f64, &m[..]);
+            assert_eq!(l.node_member(id), &m[..]);
+        }
+        // Only the members longer than INLINE_MAX own heap bytes.
+        assert_eq!(l.member_bytes, 22 + 23 + 100);
+        check(&l);
+        let got: Vec<Vec<u8>> = l.iter().map(|(m, _)| m.to_vec()).collect();
+        assert_eq!(got, ms);
+        assert!(l.delete(6.0, &ms[6]));
+        assert_eq!(l.member_bytes, 22 + 23);
+        // A heap member moved by update_score keeps its bytes and its id.
+        let id = l.by_rank(5).unwrap();
+        assert!(l.update_score(4.0, &ms[4], -1.0));
+        assert_eq!(l.node_member(id), &ms[4][..]);
+        assert_eq!(l.rank(-1.0, &ms[4]), Some(1));
+        check(&l);
     }
 
     fn fmt(v: f64) -> String {

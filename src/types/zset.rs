@@ -1,6 +1,17 @@
 //! Sorted sets: a listpack of member, score pairs ordered by score then
 //! member while small (zset-max-listpack-entries / -value), then a
-//! skiplist + dict.
+//! skiplist + member index ([`ZsetSkiplist`]).
+//!
+//! Large encoding memory: each member is stored once, in the skiplist's
+//! side table (inline up to 21 bytes, so short members cost no allocation
+//! of their own). The member -> score index is a `HashTable` of the
+//! skiplist's 4-byte `NodeId`s whose keys are read through the skiplist
+//! (the table's `KeyOf` context), so it adds about 7 bytes of slots per
+//! member instead of a second copy of the member plus a dict entry. Score
+//! lookup (ZSCORE, ZADD update): index -> node -> score cell. This relies
+//! on node ids staying valid while the member is in the set: the skiplist
+//! moves a block only in `compact`, which is never called here, and
+//! `update_score` keeps the block (see its docs).
 //!
 //! Threads: main thread only (values live in the keyspace).
 //! Ordering: both encodings keep (score, member) ascending, members compared
@@ -13,16 +24,130 @@
 //! Not done: skiplist -> listpack conversion on shrink (Redis does not do it
 //! either outside of STORE targets).
 
-use crate::ds::dict::Dict;
+use crate::ds::hashtable::{HashTable, KeyOf};
 use crate::ds::listpack::{Listpack, LpValue};
-use crate::ds::skiplist::{LexRange, ScoreRange, SkipList, format_score, parse_score};
+use crate::ds::skiplist::{LexRange, NodeId, ScoreRange, SkipList, format_score, parse_score};
 
+// The skiplist variant is a few hundred bytes inline; a `ZSet` always
+// lives boxed in `Value`, so the size difference costs nothing per key.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone)]
 pub enum ZSet {
     Listpack(Listpack),
-    Skiplist {
-        dict: Dict<Box<[u8]>, f64>,
-        zsl: SkipList,
-    },
+    Skiplist(ZsetSkiplist),
+}
+
+/// The index's elements are node ids; their keys are the members, read
+/// from the skiplist.
+impl KeyOf<NodeId> for SkipList {
+    #[inline]
+    fn key_of<'a>(&'a self, e: &'a NodeId) -> &'a [u8] {
+        self.node_member(*e)
+    }
+}
+
+/// The large encoding: `zsl` owns every member and score; `index` finds a
+/// member's node (Redis's zset dict, minus the duplicate member).
+pub struct ZsetSkiplist {
+    pub zsl: SkipList,
+    index: HashTable<NodeId>,
+}
+
+impl Clone for ZsetSkiplist {
+    /// A cloned skiplist keeps every block offset, so the node ids are the
+    /// same; the index is rebuilt because its slots are laid out by hashes
+    /// it does not store.
+    fn clone(&self) -> Self {
+        let zsl = self.zsl.clone();
+        let mut index = HashTable::with_capacity(self.index.len());
+        for &id in self.index.iter() {
+            index.insert_new_in(id, &zsl);
+        }
+        ZsetSkiplist { zsl, index }
+    }
+}
+
+impl Default for ZsetSkiplist {
+    fn default() -> Self {
+        Self::with_capacity(0)
+    }
+}
+
+impl ZsetSkiplist {
+    pub fn with_capacity(n: usize) -> Self {
+        ZsetSkiplist {
+            zsl: SkipList::new(),
+            index: HashTable::with_capacity(n),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.zsl.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.zsl.is_empty()
+    }
+
+    /// Bytes of the skiplist (pool, side table, long members) and of the
+    /// index (its buckets hold the 4-byte ids themselves).
+    pub fn mem_usage(&self) -> usize {
+        self.zsl.mem_usage() + self.index.mem_usage()
+    }
+
+    pub fn score(&self, member: &[u8]) -> Option<f64> {
+        let id = *self.index.get_in(member, &self.zsl)?;
+        Some(self.zsl.node_score(id))
+    }
+
+    /// Adds a member the caller knows is absent.
+    fn insert_new(&mut self, member: &[u8], score: f64) {
+        let id = self.zsl.insert(score, member);
+        self.index.insert_new_in(id, &self.zsl);
+    }
+
+    /// Sets `member`'s score, adding it if absent; true when added.
+    pub fn set(&mut self, member: &[u8], score: f64) -> bool {
+        // get_mut_in rather than get_in: it advances an index rehash, as
+        // Redis's dictFind does, so a run of updates also finishes one.
+        match self.index.get_mut_in(member, &self.zsl).copied() {
+            Some(id) => {
+                let cur = self.zsl.node_score(id);
+                if cur != score {
+                    self.zsl.update_score(cur, member, score);
+                }
+                false
+            }
+            None => {
+                self.insert_new(member, score);
+                true
+            }
+        }
+    }
+
+    /// Removes `member`; returns its score if it was present.
+    pub fn remove(&mut self, member: &[u8]) -> Option<f64> {
+        // Index first: its hashing and compares read the member from the
+        // skiplist, which must still hold it.
+        let id = self.index.remove_in(member, &self.zsl)?;
+        let s = self.zsl.node_score(id);
+        self.zsl.delete(s, member);
+        Some(s)
+    }
+
+    /// 0-based rank from the bottom and score.
+    pub fn rank(&self, member: &[u8]) -> Option<(usize, f64)> {
+        let s = self.score(member)?;
+        Some((self.zsl.rank(s, member)? - 1, s))
+    }
+
+    /// One ZSCAN step over the index (its SCAN guarantee: a member present
+    /// for the whole scan is reported, whatever resizes happen).
+    pub fn scan(&self, cursor: u64, mut f: impl FnMut(&[u8], f64)) -> u64 {
+        self.index.scan(cursor, |&id| {
+            f(self.zsl.node_member(id), self.zsl.node_score(id))
+        })
+    }
 }
 
 /// An owned (member, score) pair, the unit every range query returns.
@@ -45,7 +170,7 @@ impl ZSet {
     pub fn len(&self) -> usize {
         match self {
             ZSet::Listpack(lp) => lp.len() / 2,
-            ZSet::Skiplist { zsl, .. } => zsl.len(),
+            ZSet::Skiplist(z) => z.len(),
         }
     }
     pub fn is_empty(&self) -> bool {
@@ -54,20 +179,20 @@ impl ZSet {
     pub fn encoding(&self) -> &'static str {
         match self {
             ZSet::Listpack(_) => "listpack",
-            ZSet::Skiplist { .. } => "skiplist",
+            ZSet::Skiplist(_) => "skiplist",
         }
     }
     /// The skiplist's length (each node one allocation), 1 when compact.
     pub fn free_effort(&self) -> usize {
         match self {
             ZSet::Listpack(_) => 1,
-            ZSet::Skiplist { zsl, .. } => zsl.len(),
+            ZSet::Skiplist(z) => z.len(),
         }
     }
     pub fn mem_usage(&self) -> usize {
         match self {
             ZSet::Listpack(lp) => lp.alloc_size(),
-            ZSet::Skiplist { dict, zsl } => dict.mem_overhead() + zsl.mem_usage(),
+            ZSet::Skiplist(z) => z.mem_usage(),
         }
     }
 
@@ -82,10 +207,7 @@ impl ZSet {
         if size_hint <= max_entries && max_len <= max_value && max_entries > 0 {
             ZSet::Listpack(Listpack::new())
         } else {
-            ZSet::Skiplist {
-                dict: Dict::new(),
-                zsl: SkipList::new(),
-            }
+            ZSet::Skiplist(ZsetSkiplist::default())
         }
     }
 
@@ -99,11 +221,9 @@ impl ZSet {
                 pairs.sort_by(|a, b| cmp_pair((&a.0, a.1), (&b.0, b.1)));
                 *lp = build_lp(&pairs);
             }
-            ZSet::Skiplist { dict, zsl } => {
+            ZSet::Skiplist(z) => {
                 for (m, s) in pairs {
-                    let b: Box<[u8]> = m.into_boxed_slice();
-                    dict.insert(b.clone(), s);
-                    zsl.insert(s, b);
+                    z.insert_new(&m, s);
                 }
             }
         }
@@ -123,7 +243,7 @@ impl ZSet {
     pub fn to_vec(&self) -> Vec<Pair> {
         match self {
             ZSet::Listpack(lp) => Self::lp_pairs(lp),
-            ZSet::Skiplist { zsl, .. } => zsl.iter().map(|(m, s)| (m.to_vec(), s)).collect(),
+            ZSet::Skiplist(z) => z.zsl.iter().map(|(m, s)| (m.to_vec(), s)).collect(),
         }
     }
 
@@ -138,7 +258,7 @@ impl ZSet {
                 }
                 None
             }
-            ZSet::Skiplist { dict, .. } => dict.get(member).copied(),
+            ZSet::Skiplist(z) => z.score(member),
         }
     }
 
@@ -146,14 +266,11 @@ impl ZSet {
     pub fn convert_to_skiplist(&mut self) {
         if let ZSet::Listpack(lp) = self {
             let pairs = Self::lp_pairs(lp);
-            let mut dict = Dict::with_capacity(pairs.len());
-            let mut zsl = SkipList::new();
+            let mut z = ZsetSkiplist::with_capacity(pairs.len());
             for (m, s) in pairs {
-                let b: Box<[u8]> = m.into_boxed_slice();
-                dict.insert(b.clone(), s);
-                zsl.insert(s, b);
+                z.insert_new(&m, s);
             }
-            *self = ZSet::Skiplist { dict, zsl };
+            *self = ZSet::Skiplist(z);
         }
     }
 
@@ -175,24 +292,10 @@ impl ZSet {
             }
             self.convert_to_skiplist();
         }
-        let ZSet::Skiplist { dict, zsl } = self else {
+        let ZSet::Skiplist(z) = self else {
             unreachable!()
         };
-        match dict.get_mut(member) {
-            Some(cur) => {
-                if *cur != score {
-                    zsl.update_score(*cur, member, score);
-                    *cur = score;
-                }
-                false
-            }
-            None => {
-                let b: Box<[u8]> = member.into();
-                dict.insert(b.clone(), score);
-                zsl.insert(score, b);
-                true
-            }
-        }
+        z.set(member, score)
     }
 
     /// Removes `member`; returns its score if it was present.
@@ -205,11 +308,7 @@ impl ZSet {
                 *lp = build_lp(&pairs);
                 Some(s)
             }
-            ZSet::Skiplist { dict, zsl } => {
-                let (_, s) = dict.remove(member)?;
-                zsl.delete(s, member);
-                Some(s)
-            }
+            ZSet::Skiplist(z) => z.remove(member),
         }
     }
 
@@ -222,10 +321,7 @@ impl ZSet {
                 let i = pairs.iter().position(|p| p.0 == member)?;
                 (i, pairs[i].1)
             }
-            ZSet::Skiplist { dict, zsl } => {
-                let s = *dict.get(member)?;
-                (zsl.rank(s, member)? - 1, s)
-            }
+            ZSet::Skiplist(z) => z.rank(member)?,
         };
         Some((if rev { n - 1 - r } else { r }, s))
     }
@@ -251,7 +347,7 @@ impl ZSet {
                     pairs[start..=end].to_vec()
                 }
             }
-            ZSet::Skiplist { zsl, .. } => {
+            ZSet::Skiplist(ZsetSkiplist { zsl, .. }) => {
                 let mut out = Vec::with_capacity(end - start + 1);
                 let first = if rev { n - start } else { start + 1 };
                 let mut cur = zsl.by_rank(first);
@@ -284,7 +380,7 @@ impl ZSet {
                 offset,
                 limit,
             ),
-            ZSet::Skiplist { zsl, .. } => {
+            ZSet::Skiplist(ZsetSkiplist { zsl, .. }) => {
                 let start = if rev {
                     zsl.last_in_range(r)
                 } else {
@@ -307,7 +403,7 @@ impl ZSet {
                 offset,
                 limit,
             ),
-            ZSet::Skiplist { zsl, .. } => {
+            ZSet::Skiplist(ZsetSkiplist { zsl, .. }) => {
                 let start = if rev {
                     zsl.last_in_lex_range(r)
                 } else {
@@ -323,14 +419,14 @@ impl ZSet {
     pub fn count_in_range(&self, r: &ScoreRange) -> usize {
         match self {
             ZSet::Listpack(_) => self.range_by_score(r, false, 0, -1).len(),
-            ZSet::Skiplist { zsl, .. } => zsl.count_in_range(r),
+            ZSet::Skiplist(z) => z.zsl.count_in_range(r),
         }
     }
 
     pub fn count_in_lex_range(&self, r: &LexRange) -> usize {
         match self {
             ZSet::Listpack(_) => self.range_by_lex(r, false, 0, -1).len(),
-            ZSet::Skiplist { zsl, .. } => zsl.count_in_lex_range(r),
+            ZSet::Skiplist(z) => z.zsl.count_in_lex_range(r),
         }
     }
 
@@ -344,16 +440,7 @@ impl ZSet {
                 *lp = build_lp(&all);
                 before - all.len()
             }
-            ZSet::Skiplist { dict, zsl } => {
-                let mut n = 0;
-                for (m, s) in pairs {
-                    if dict.remove(m).is_some() {
-                        zsl.delete(*s, m);
-                        n += 1;
-                    }
-                }
-                n
-            }
+            ZSet::Skiplist(z) => pairs.iter().filter(|(m, _)| z.remove(m).is_some()).count(),
         }
     }
 
