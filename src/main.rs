@@ -18,6 +18,10 @@ fn main() {
     // Return freed pages to the OS within ~100 ms instead of mimalloc's 10 s,
     // so RSS follows what the data takes (see ffi::mem::set_purge_delay).
     ferrodis_ffi::mem::set_purge_delay(100);
+    // `disable-thp yes` is the default: turn transparent huge pages off before
+    // the allocator maps its first arena (run_server applies the configured
+    // value once the config is read).
+    let _ = ferrodis_ffi::sys::set_thp_disabled(true);
     let args: Vec<String> = std::env::args().skip(1).collect();
     if let Some(first) = args.first() {
         match first.as_str() {

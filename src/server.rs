@@ -405,6 +405,12 @@ pub fn run_server(cfg: Config, config_file: Option<PathBuf>) -> i32 {
             return 1;
         }
     }
+    // main() already turned THP off before allocating (the default);
+    // `disable-thp no` gives the system's setting back.
+    if let Err(e) = ferrodis_ffi::sys::set_thp_disabled(cfg.disable_thp) {
+        // Redis goes on too; only memory figures and fork latency suffer.
+        log::warn!("WARNING: failed to set THP for this process: {e}");
+    }
     if let Err(e) = std::env::set_current_dir(&cfg.dir) {
         log::warn!("Can't chdir to '{}': {e}", cfg.dir);
         return 1;

@@ -430,3 +430,36 @@ fn shutdown_exits_zero() {
     };
     assert_eq!(status.code(), Some(0));
 }
+
+/// The THP state the kernel reports for the process (`THP_enabled` in
+/// /proc/PID/status, Linux 6.x); None on kernels without that field.
+fn thp_enabled(pid: u32) -> Option<String> {
+    let st = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    st.lines()
+        .find_map(|l| l.strip_prefix("THP_enabled:"))
+        .map(|v| v.trim().to_string())
+}
+
+#[test]
+fn disable_thp_default_yes_and_immutable() {
+    let s = common::Server::start();
+    let mut r = s.raw();
+    assert_eq!(
+        r.roundtrip_line(&common::resp(&[b"CONFIG", b"SET", b"disable-thp", b"no"])),
+        "-ERR CONFIG SET failed (possibly related to argument 'disable-thp') - can't set immutable config\r\n"
+    );
+    let mut c = s.conn();
+    let v: Vec<String> = redis::cmd("CONFIG")
+        .arg("GET")
+        .arg("disable-thp")
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(v, vec!["disable-thp".to_string(), "yes".to_string()]);
+    if let Some(on) = thp_enabled(s.child.id()) {
+        assert_eq!(on, "0", "disable-thp yes must turn THP off (prctl)");
+    }
+    let s2 = common::Server::start_with(&["--disable-thp", "no"]);
+    if let Some(on) = thp_enabled(s2.child.id()) {
+        assert_eq!(on, "1", "disable-thp no gives the system's THP setting back");
+    }
+}

@@ -245,6 +245,9 @@ pub struct Config {
     pub maxclients: u32,
     // general
     pub daemonize: bool,
+    /// `disable-thp` (Redis 7, default yes): no transparent huge pages for
+    /// this process (prctl PR_SET_THP_DISABLE at start-up).
+    pub disable_thp: bool,
     pub supervised: Supervised,
     pub pidfile: String,
     pub loglevel: LogLevel,
@@ -363,6 +366,7 @@ impl Default for Config {
             requirepass: String::new(),
             maxclients: 10000,
             daemonize: false,
+            disable_thp: true,
             supervised: Supervised::No,
             pidfile: String::new(),
             loglevel: LogLevel::Notice,

@@ -209,6 +209,7 @@ pub(crate) static TABLE: &[Desc] = &[
     d_int!("maxclients", None, NONE, maxclients: u32, 1, U32MAX),
     // --- general ---------------------------------------------------------
     d_bool!("daemonize", None, IMMUTABLE, daemonize),
+    d_bool!("disable-thp", None, IMMUTABLE, disable_thp),
     d_enum!("supervised", None, IMMUTABLE, supervised: super::Supervised),
     d_str!("pidfile", None, IMMUTABLE, pidfile, None),
     d_enum!("loglevel", None, NONE, loglevel: super::LogLevel),
