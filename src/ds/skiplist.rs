@@ -253,25 +253,6 @@ impl<T: Clone, const B: u32> Chunked<T, B> {
         self.len += 1;
     }
 
-    /// Pushes `fill` until `n` more elements fit in the current chunk, so
-    /// that they will not straddle two chunks (a node block is then one
-    /// slice, see `SkipList::blk`). Wastes under `n` elements per chunk.
-    fn pad_for(&mut self, n: usize, fill: T) {
-        let used = self.len & (Self::CAP - 1);
-        if used != 0 && used + n > Self::CAP {
-            for _ in used..Self::CAP {
-                self.push(fill.clone());
-            }
-        }
-    }
-
-    /// Elements from `i` to the end of `i`'s chunk: one directory lookup
-    /// for several nearby reads.
-    #[inline]
-    fn chunk_from(&self, i: usize) -> &[T] {
-        &self.chunks[i >> B][i & (Self::CAP - 1)..]
-    }
-
     #[cfg(test)]
     fn iter(&self) -> impl Iterator<Item = &T> {
         self.chunks.iter().flatten()
@@ -573,15 +554,6 @@ impl SkipList {
 
     // -- cell accessors ----------------------------------------------------
 
-    /// The cells of block `b` (and whatever follows it in its chunk):
-    /// blocks never straddle chunks (`Chunked::pad_for`), so one directory
-    /// lookup serves the score, member index and every level of a node.
-    /// The hot descents read through this instead of per-cell indexing.
-    #[inline]
-    fn blk(&self, b: u32) -> &[u64] {
-        self.pool.chunk_from(b as usize)
-    }
-
     #[inline]
     fn score(&self, b: u32) -> f64 {
         f64::from_bits(self.pool[b as usize])
@@ -646,6 +618,20 @@ impl SkipList {
         id.block()
     }
 
+    /// `node < (score, member)` in list order.
+    #[inline]
+    fn lt(&self, b: u32, score: f64, member: &[u8]) -> bool {
+        let s = self.score(b);
+        s < score || (s == score && self.member(b) < member)
+    }
+
+    /// `node <= (score, member)` in list order.
+    #[inline]
+    fn le(&self, b: u32, score: f64, member: &[u8]) -> bool {
+        let s = self.score(b);
+        s < score || (s == score && self.member(b) <= member)
+    }
+
     #[inline]
     fn is(&self, b: u32, score: f64, member: &[u8]) -> bool {
         b != NIL && b != HEAD && self.score(b) == score && self.member(b) == member
@@ -686,7 +672,6 @@ impl SkipList {
             self.block_free[height - 1] = lo(self.pool[b as usize + 1]);
             b
         } else {
-            self.pool.pad_for(HDR + height, 0);
             let b = self.pool.len();
             assert!(
                 b + HDR + height < FREED as usize,
@@ -735,45 +720,23 @@ impl SkipList {
 
     /// Descend from the header following links while `adv(self, next)`
     /// holds.  `adv` must be monotone along the list (true on a prefix).
-    /// `adv` also gets the node's score, read from the block already at
-    /// hand.
-    #[inline]
-    fn seek(&self, adv: impl Fn(&Self, u32, f64) -> bool) -> Seek {
+    fn seek(&self, adv: impl Fn(&Self, u32) -> bool) -> Seek {
         let mut update = [HEAD; MAX_LEVEL];
         let mut x = HEAD;
-        let mut xb = self.blk(HEAD);
         let mut rank = 0usize;
-        let level = self.level.min(MAX_LEVEL);
-        for i in (0..level).rev() {
+        for i in (0..self.level).rev() {
             loop {
-                let c = xb[HDR + i];
-                let f = lo(c);
-                if f == NIL {
+                let (f, span) = self.level_of(x, i);
+                if f != NIL && adv(self, f) {
+                    rank += span as usize;
+                    x = f;
+                } else {
                     break;
                 }
-                let fb = self.blk(f);
-                if !adv(self, f, f64::from_bits(fb[0])) {
-                    break;
-                }
-                rank += hi(c) as usize;
-                x = f;
-                xb = fb;
             }
             update[i] = x;
         }
         Seek { x, rank, update }
-    }
-
-    /// `node < (score, member)` given the node's score `s`.
-    #[inline]
-    fn lt_s(&self, b: u32, s: f64, score: f64, member: &[u8]) -> bool {
-        s < score || (s == score && self.member(b) < member)
-    }
-
-    /// `node <= (score, member)` given the node's score `s`.
-    #[inline]
-    fn le_s(&self, b: u32, s: f64, score: f64, member: &[u8]) -> bool {
-        s < score || (s == score && self.member(b) <= member)
     }
 
     /// Insert a new element.  The caller guarantees `member` is not present
@@ -795,26 +758,18 @@ impl SkipList {
         // rank[i]: rank of update[i]; needed to split the spans.
         let mut rank = [0u32; MAX_LEVEL];
         let mut x = HEAD;
-        let mut xb = self.blk(HEAD);
-        let mut r = 0u32;
-        let level = self.level.min(MAX_LEVEL);
-        for i in (0..level).rev() {
+        for i in (0..self.level).rev() {
+            rank[i] = if i + 1 == self.level { 0 } else { rank[i + 1] };
             loop {
-                let c = xb[HDR + i];
-                let f = lo(c);
-                if f == NIL {
+                let (f, span) = self.level_of(x, i);
+                if f != NIL && self.lt(f, score, member) {
+                    rank[i] += span;
+                    x = f;
+                } else {
                     break;
                 }
-                let fb = self.blk(f);
-                if !self.lt_s(f, f64::from_bits(fb[0]), score, member) {
-                    break;
-                }
-                r += hi(c);
-                x = f;
-                xb = fb;
             }
             update[i] = x;
-            rank[i] = r;
         }
         if height > self.level {
             for i in self.level..height {
@@ -873,7 +828,7 @@ impl SkipList {
 
     /// Remove `(score, member)`; returns whether it was present.
     pub fn delete(&mut self, score: f64, member: &[u8]) -> bool {
-        let s = self.seek(|l, f, fs| l.lt_s(f, fs, score, member));
+        let s = self.seek(|l, f| l.lt(f, score, member));
         let x = self.fwd(s.x, 0);
         if !self.is(x, score, member) {
             return false;
@@ -895,12 +850,16 @@ impl SkipList {
     /// Returns false if `(cur, member)` is not in the list.
     pub fn update_score(&mut self, cur: f64, member: &[u8], new: f64) -> bool {
         debug_assert!(!new.is_nan());
-        let s = self.seek(|l, f, fs| l.lt_s(f, fs, cur, member));
+        let s = self.seek(|l, f| l.lt(f, cur, member));
         let x = self.fwd(s.x, 0);
         if !self.is(x, cur, member) {
             return false;
         }
-        self.move_to(x, &s.update, member, new);
+        if self.fits_in_place(x, new) {
+            self.pool[x as usize] = new.to_bits();
+        } else {
+            self.relink(x, &s.update, member, new);
+        }
         true
     }
 
@@ -916,13 +875,13 @@ impl SkipList {
             return;
         }
         let cur = self.score(x);
-        let s = self.seek(|l, f, fs| l.lt_s(f, fs, cur, member));
+        let s = self.seek(|l, f| l.lt(f, cur, member));
         debug_assert_eq!(self.fwd(s.x, 0), x);
-        self.move_to(x, &s.update, member, new);
+        self.relink(x, &s.update, member, new);
     }
 
     /// Redis's zslUpdateScore test: the new score keeps `x` strictly
-    /// between its neighbours (so the order cannot change, members aside).
+    /// between its neighbours' scores, so its place cannot change.
     #[inline]
     fn fits_in_place(&self, x: u32, new: f64) -> bool {
         let back = self.backward(x);
@@ -930,13 +889,9 @@ impl SkipList {
         (back == NIL || self.score(back) < new) && (next == NIL || self.score(next) > new)
     }
 
-    /// Give `x` (whose predecessors are `update`) the score `new`, moving
-    /// it if its place changes.
-    fn move_to(&mut self, x: u32, update: &[u32; MAX_LEVEL], member: &[u8], new: f64) {
-        if self.fits_in_place(x, new) {
-            self.pool[x as usize] = new.to_bits();
-            return;
-        }
+    /// Move `x` (whose predecessors are `update`) to its place for score
+    /// `new`, keeping its block, height and member.
+    fn relink(&mut self, x: u32, update: &[u32; MAX_LEVEL], member: &[u8], new: f64) {
         self.unlink(x, update);
         self.pool[x as usize] = new.to_bits();
         let h = self.height(x);
@@ -946,7 +901,7 @@ impl SkipList {
     /// 1-based rank of `(score, member)`, `None` if absent (Redis
     /// `zslGetRank` returning 0).
     pub fn rank(&self, score: f64, member: &[u8]) -> Option<usize> {
-        let s = self.seek(|l, f, fs| l.le_s(f, fs, score, member));
+        let s = self.seek(|l, f| l.le(f, score, member));
         self.is(s.x, score, member).then_some(s.rank)
     }
 
@@ -995,7 +950,7 @@ impl SkipList {
         if !self.may_overlap(r) {
             return None;
         }
-        let s = self.seek(|_, _, fs| !r.value_gte_min(fs));
+        let s = self.seek(|l, f| !r.value_gte_min(l.score(f)));
         let x = self.fwd(s.x, 0);
         (x != NIL && r.value_lte_max(self.score(x))).then(|| (NodeId::at(x), s.rank + 1))
     }
@@ -1005,7 +960,7 @@ impl SkipList {
         if !self.may_overlap(r) {
             return None;
         }
-        let s = self.seek(|_, _, fs| r.value_lte_max(fs));
+        let s = self.seek(|l, f| r.value_lte_max(l.score(f)));
         (s.x != HEAD && r.value_gte_min(self.score(s.x))).then(|| (NodeId::at(s.x), s.rank))
     }
 
@@ -1015,7 +970,7 @@ impl SkipList {
         if !self.may_overlap_lex(r) {
             return None;
         }
-        let s = self.seek(|l, f, _| !r.gte_min(l.member(f)));
+        let s = self.seek(|l, f| !r.gte_min(l.member(f)));
         let x = self.fwd(s.x, 0);
         (x != NIL && r.lte_max(self.member(x))).then(|| (NodeId::at(x), s.rank + 1))
     }
@@ -1024,7 +979,7 @@ impl SkipList {
         if !self.may_overlap_lex(r) {
             return None;
         }
-        let s = self.seek(|l, f, _| r.lte_max(l.member(f)));
+        let s = self.seek(|l, f| r.lte_max(l.member(f)));
         (s.x != HEAD && r.gte_min(self.member(s.x))).then(|| (NodeId::at(s.x), s.rank))
     }
 
@@ -1065,7 +1020,7 @@ impl SkipList {
     /// `before` holds and continues while `within` holds.
     fn delete_run(
         &mut self,
-        before: impl Fn(&Self, u32, f64) -> bool,
+        before: impl Fn(&Self, u32) -> bool,
         within: impl Fn(&Self, u32) -> bool,
         mut removed: impl FnMut(&[u8], f64),
     ) -> usize {
@@ -1094,7 +1049,7 @@ impl SkipList {
         removed: impl FnMut(&[u8], f64),
     ) -> usize {
         self.delete_run(
-            |_, _, fs| !r.value_gte_min(fs),
+            |l, f| !r.value_gte_min(l.score(f)),
             |l, x| r.value_lte_max(l.score(x)),
             removed,
         )
@@ -1103,7 +1058,7 @@ impl SkipList {
     /// Remove every element whose member is in `r` (ascending order).
     pub fn delete_range_by_lex(&mut self, r: &LexRange, removed: impl FnMut(&[u8], f64)) -> usize {
         self.delete_run(
-            |l, f, _| !r.gte_min(l.member(f)),
+            |l, f| !r.gte_min(l.member(f)),
             |l, x| r.lte_max(l.member(x)),
             removed,
         )
@@ -1215,14 +1170,8 @@ impl SkipList {
         let mut off = HDR + MAX_LEVEL;
         let mut x = self.fwd(HEAD, 0);
         while x != NIL {
-            let n = HDR + self.height(x);
-            // Same padding as `Chunked::pad_for` in the rebuild below.
-            let used = off & (Pool::CAP - 1);
-            if used != 0 && used + n > Pool::CAP {
-                off += Pool::CAP - used;
-            }
             map[x as usize] = off as u32;
-            off += n;
+            off += HDR + self.height(x);
             x = self.fwd(x, 0);
         }
         let remap = |b: u32| if b == NIL { NIL } else { map[b as usize] };
@@ -1231,7 +1180,6 @@ impl SkipList {
         let mut x = HEAD;
         while x != NIL {
             let h = self.height(x);
-            pool.pad_for(HDR + h, 0);
             pool.push(self.pool[x as usize]);
             if x == HEAD {
                 pool.push(pack(NIL, NIL));
