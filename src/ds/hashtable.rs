@@ -580,12 +580,7 @@ impl<T> HashTable<T> {
 
     /// `get_mut_in` with `h == Self::hash_key(key)` already computed.
     #[inline]
-    pub fn get_mut_hashed_in<C: KeyOf<T>>(
-        &mut self,
-        h: u64,
-        key: &[u8],
-        cx: &C,
-    ) -> Option<&mut T> {
+    pub fn get_mut_hashed_in<C: KeyOf<T>>(&mut self, h: u64, key: &[u8], cx: &C) -> Option<&mut T> {
         debug_assert_eq!(h, hash_bytes(key));
         if self.is_empty() {
             return None;

@@ -125,7 +125,9 @@ impl ZsetSkiplist {
     #[inline]
     fn remembered(&self, member: &[u8]) -> Option<NodeId> {
         match self.last.take() {
-            Some((epoch, id)) if epoch == self.zsl.epoch() && self.zsl.node_member(id) == member => {
+            Some((epoch, id))
+                if epoch == self.zsl.epoch() && self.zsl.node_member(id) == member =>
+            {
                 Some(id)
             }
             _ => None,
