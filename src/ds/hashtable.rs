@@ -571,6 +571,37 @@ impl<T> HashTable<T> {
         Some(self.ht[t].slot_mut(idx, d, s))
     }
 
+    /// The hash the table uses for `key`; with the `*_hashed_in` methods a
+    /// caller that looks up and then inserts hashes the key once.
+    #[inline]
+    pub fn hash_key(key: &[u8]) -> u64 {
+        hash_bytes(key)
+    }
+
+    /// `get_mut_in` with `h == Self::hash_key(key)` already computed.
+    #[inline]
+    pub fn get_mut_hashed_in<C: KeyOf<T>>(&mut self, h: u64, key: &[u8], cx: &C) -> Option<&mut T> {
+        debug_assert_eq!(h, hash_bytes(key));
+        if self.is_empty() {
+            return None;
+        }
+        self.rehash_step(cx);
+        let (t, idx, d, s) = self.locate(h, key, cx)?;
+        Some(self.ht[t].slot_mut(idx, d, s))
+    }
+
+    /// `insert_new_in` with `h` the hash of the element's key.
+    #[inline]
+    pub fn insert_new_hashed_in<C: KeyOf<T>>(&mut self, h: u64, e: T, cx: &C) -> &mut T {
+        debug_assert_eq!(h, hash_bytes(cx.key_of(&e)));
+        debug_assert!(
+            self.get_in(cx.key_of(&e), cx).is_none(),
+            "insert_new: key present"
+        );
+        self.grow_if_needed();
+        self.push_new(h, e)
+    }
+
     /// Inserts, or replaces the element with the same key, returning it.
     pub fn insert_in<C: KeyOf<T>>(&mut self, e: T, cx: &C) -> Option<T> {
         self.rehash_step(cx);

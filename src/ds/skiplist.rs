@@ -472,6 +472,9 @@ pub struct SkipList {
     /// Bytes of the members stored outside `data` (longer than
     /// [`INLINE_MAX`]), kept incrementally so `mem_usage` is O(1).
     member_bytes: usize,
+    /// Bumped whenever a `NodeId` may stop being valid (a block freed,
+    /// `compact`); see [`SkipList::epoch`].
+    epoch: u64,
 }
 
 impl Default for SkipList {
@@ -527,6 +530,7 @@ impl SkipList {
                 seed
             },
             member_bytes: 0,
+            epoch: 0,
         }
     }
 
@@ -536,6 +540,16 @@ impl SkipList {
 
     pub fn is_empty(&self) -> bool {
         self.len == 0
+    }
+
+    /// Changes whenever an element is removed (or `compact` moves every
+    /// block): a `NodeId` obtained under one epoch is still valid, and
+    /// still names the same element, while the epoch is unchanged (inserts
+    /// and score updates keep ids). Lets a caller keep a lookup result
+    /// across calls without a second search.
+    #[inline]
+    pub fn epoch(&self) -> u64 {
+        self.epoch
     }
 
     // -- cell accessors ----------------------------------------------------
@@ -686,6 +700,7 @@ impl SkipList {
         self.pool[b as usize + 1] = pack(self.block_free[h - 1], FREED);
         self.block_free[h - 1] = b;
         self.member_bytes -= data.heap_size();
+        self.epoch += 1;
     }
 
     /// Once empty, drop every block so a list that was once huge does not
@@ -840,17 +855,47 @@ impl SkipList {
         if !self.is(x, cur, member) {
             return false;
         }
+        if self.fits_in_place(x, new) {
+            self.pool[x as usize] = new.to_bits();
+        } else {
+            self.relink(x, &s.update, member, new);
+        }
+        true
+    }
+
+    /// [`update_score`](Self::update_score) for a known element: `member`
+    /// must be `id`'s member. The in-place case is decided from the node's
+    /// neighbours before any descent, so it costs no search at all.
+    pub fn update_node_score(&mut self, id: NodeId, member: &[u8], new: f64) {
+        debug_assert!(!new.is_nan());
+        let x = self.live(id);
+        debug_assert!(self.member(x) == member);
+        if self.fits_in_place(x, new) {
+            self.pool[x as usize] = new.to_bits();
+            return;
+        }
+        let cur = self.score(x);
+        let s = self.seek(|l, f| l.lt(f, cur, member));
+        debug_assert_eq!(self.fwd(s.x, 0), x);
+        self.relink(x, &s.update, member, new);
+    }
+
+    /// Redis's zslUpdateScore test: the new score keeps `x` strictly
+    /// between its neighbours' scores, so its place cannot change.
+    #[inline]
+    fn fits_in_place(&self, x: u32, new: f64) -> bool {
         let back = self.backward(x);
         let next = self.fwd(x, 0);
-        if (back == NIL || self.score(back) < new) && (next == NIL || self.score(next) > new) {
-            self.pool[x as usize] = new.to_bits();
-            return true;
-        }
-        self.unlink(x, &s.update);
+        (back == NIL || self.score(back) < new) && (next == NIL || self.score(next) > new)
+    }
+
+    /// Move `x` (whose predecessors are `update`) to its place for score
+    /// `new`, keeping its block, height and member.
+    fn relink(&mut self, x: u32, update: &[u32; MAX_LEVEL], member: &[u8], new: f64) {
+        self.unlink(x, update);
         self.pool[x as usize] = new.to_bits();
         let h = self.height(x);
         self.link(x, new, member, h);
-        true
     }
 
     /// 1-based rank of `(score, member)`, `None` if absent (Redis
@@ -1155,6 +1200,7 @@ impl SkipList {
         self.data = data;
         self.data_free = Vec::new();
         self.block_free = [NIL; MAX_LEVEL];
+        self.epoch += 1;
     }
 }
 

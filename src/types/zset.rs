@@ -24,6 +24,8 @@
 //! Not done: skiplist -> listpack conversion on shrink (Redis does not do it
 //! either outside of STORE targets).
 
+use std::cell::Cell;
+
 use crate::ds::hashtable::{HashTable, KeyOf};
 use crate::ds::listpack::{Listpack, LpValue};
 use crate::ds::skiplist::{LexRange, NodeId, ScoreRange, SkipList, format_score, parse_score};
@@ -51,6 +53,11 @@ impl KeyOf<NodeId> for SkipList {
 pub struct ZsetSkiplist {
     pub zsl: SkipList,
     index: HashTable<NodeId>,
+    /// The node the last successful `score` lookup found, with the
+    /// skiplist epoch it was found in. ZADD asks for a member's score and
+    /// then sets it; `set` reuses this (after checking the epoch and the
+    /// member) instead of hashing and probing the index a second time.
+    last: Cell<Option<(u64, NodeId)>>,
 }
 
 impl Clone for ZsetSkiplist {
@@ -63,7 +70,11 @@ impl Clone for ZsetSkiplist {
         for &id in self.index.iter() {
             index.insert_new_in(id, &zsl);
         }
-        ZsetSkiplist { zsl, index }
+        ZsetSkiplist {
+            zsl,
+            index,
+            last: Cell::new(None),
+        }
     }
 }
 
@@ -78,6 +89,7 @@ impl ZsetSkiplist {
         ZsetSkiplist {
             zsl: SkipList::new(),
             index: HashTable::with_capacity(n),
+            last: Cell::new(None),
         }
     }
 
@@ -97,6 +109,7 @@ impl ZsetSkiplist {
 
     pub fn score(&self, member: &[u8]) -> Option<f64> {
         let id = *self.index.get_in(member, &self.zsl)?;
+        self.last.set(Some((self.zsl.epoch(), id)));
         Some(self.zsl.node_score(id))
     }
 
@@ -106,23 +119,50 @@ impl ZsetSkiplist {
         self.index.insert_new_in(id, &self.zsl);
     }
 
+    /// The node remembered by `score` if it is still valid and is
+    /// `member`'s: no removal since (same epoch), so the id still names a
+    /// live element, and members are unique.
+    #[inline]
+    fn remembered(&self, member: &[u8]) -> Option<NodeId> {
+        match self.last.take() {
+            Some((epoch, id))
+                if epoch == self.zsl.epoch() && self.zsl.node_member(id) == member =>
+            {
+                Some(id)
+            }
+            _ => None,
+        }
+    }
+
     /// Sets `member`'s score, adding it if absent; true when added.
     pub fn set(&mut self, member: &[u8], score: f64) -> bool {
-        // get_mut_in rather than get_in: it advances an index rehash, as
-        // Redis's dictFind does, so a run of updates also finishes one.
-        match self.index.get_mut_in(member, &self.zsl).copied() {
+        let found = match self.remembered(member) {
             Some(id) => {
-                let cur = self.zsl.node_score(id);
-                if cur != score {
-                    self.zsl.update_score(cur, member, score);
-                }
-                false
+                // Keep the index rehash moving as the lookup below would.
+                self.index.rehash_steps_in(1, &self.zsl);
+                Some(id)
             }
             None => {
-                self.insert_new(member, score);
-                true
+                // get_mut rather than get: it advances an index rehash, as
+                // Redis's dictFind does, so a run of updates also finishes
+                // one. The hash is kept for the insert.
+                let h = HashTable::<NodeId>::hash_key(member);
+                match self.index.get_mut_hashed_in(h, member, &self.zsl) {
+                    Some(id) => Some(*id),
+                    None => {
+                        let id = self.zsl.insert(score, member);
+                        self.index.insert_new_hashed_in(h, id, &self.zsl);
+                        return true;
+                    }
+                }
             }
+        };
+        if let Some(id) = found
+            && self.zsl.node_score(id) != score
+        {
+            self.zsl.update_node_score(id, member, score);
         }
+        false
     }
 
     /// Removes `member`; returns its score if it was present.
