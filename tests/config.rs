@@ -1,7 +1,7 @@
 //! CONFIG GET / SET / REWRITE / RESETSTAT / HELP, and config-file start-up.
 mod common;
 
-use redis::Value;
+use common::err;
 use std::collections::HashMap;
 
 fn get(c: &mut redis::Connection, pats: &[&str]) -> HashMap<String, String> {
@@ -15,14 +15,6 @@ fn get(c: &mut redis::Connection, pats: &[&str]) -> HashMap<String, String> {
     let m: HashMap<String, String> = v.chunks(2).map(|p| (p[0].clone(), p[1].clone())).collect();
     assert_eq!(m.len() * 2, v.len(), "duplicate names in {v:?}");
     m
-}
-
-fn err(c: &mut redis::Connection, args: &[&str]) -> String {
-    let mut cmd = redis::cmd(args[0]);
-    for a in &args[1..] {
-        cmd.arg(*a);
-    }
-    cmd.query::<Value>(c).unwrap_err().to_string()
 }
 
 #[test]

@@ -2,17 +2,9 @@
 //! PERSIST, lazy and active expiry.
 mod common;
 
+use common::{line, set};
 use redis::{Connection, cmd};
 use std::time::{Duration, Instant};
-
-fn line(r: &mut common::Raw, args: &[&str]) -> String {
-    let a: Vec<&[u8]> = args.iter().map(|s| s.as_bytes()).collect();
-    r.roundtrip_line(&common::resp(&a)).trim_end().to_string()
-}
-
-fn set(c: &mut Connection, k: &str, v: &str) {
-    let _: () = cmd("SET").arg(k).arg(v).query(c).unwrap();
-}
 
 fn ttl(c: &mut Connection, k: &str) -> i64 {
     cmd("TTL").arg(k).query(c).unwrap()

@@ -2,21 +2,9 @@
 //! RANDOMKEY, TOUCH, COPY, DBSIZE, MOVE, SWAPDB, OBJECT.
 mod common;
 
+use common::{encoding, get, line, scan_all, set};
 use redis::{Connection, cmd};
 use std::collections::HashSet;
-
-fn line(r: &mut common::Raw, args: &[&str]) -> String {
-    let a: Vec<&[u8]> = args.iter().map(|s| s.as_bytes()).collect();
-    r.roundtrip_line(&common::resp(&a)).trim_end().to_string()
-}
-
-fn get(c: &mut Connection, k: &str) -> Option<String> {
-    cmd("GET").arg(k).query(c).unwrap()
-}
-
-fn set(c: &mut Connection, k: &str, v: &str) {
-    let _: () = cmd("SET").arg(k).arg(v).query(c).unwrap();
-}
 
 fn select(c: &mut Connection, db: i64) {
     let _: () = cmd("SELECT").arg(db).query(c).unwrap();
@@ -131,27 +119,12 @@ fn scan_options_and_errors() {
         set(&mut c, &format!("key:{i}"), "v");
         set(&mut c, &format!("other:{i}"), "v");
     }
-    let mut cursor = "0".to_string();
+    let (keys, _) = scan_all(&mut c, &["SCAN"], &["MATCH", "key:*", "COUNT", "7"]);
     let mut got = HashSet::new();
-    for _ in 0..10_000 {
-        let (next, keys): (String, Vec<String>) = cmd("SCAN")
-            .arg(&cursor)
-            .arg("MATCH")
-            .arg("key:*")
-            .arg("COUNT")
-            .arg(7)
-            .query(&mut c)
-            .unwrap();
-        for k in keys {
-            assert!(k.starts_with("key:"), "{k}");
-            got.insert(k);
-        }
-        cursor = next;
-        if cursor == "0" {
-            break;
-        }
+    for k in keys {
+        assert!(k.starts_with("key:"), "{k}");
+        got.insert(k);
     }
-    assert_eq!(cursor, "0");
     assert_eq!(got.len(), 100);
     // TYPE filter: every key is a string.
     let (_, keys): (String, Vec<String>) = cmd("SCAN")
@@ -390,12 +363,9 @@ fn object_subcommands() {
     set(&mut c, "i", "123");
     set(&mut c, "bigint", "123456");
     set(&mut c, "s", "abc");
-    let enc = |c: &mut Connection, k: &str| -> Option<String> {
-        cmd("OBJECT").arg("ENCODING").arg(k).query(c).unwrap()
-    };
-    assert_eq!(enc(&mut c, "i").as_deref(), Some("int"));
-    assert_eq!(enc(&mut c, "s").as_deref(), Some("embstr"));
-    assert_eq!(enc(&mut c, "nokey"), None);
+    assert_eq!(encoding(&mut c, "i").as_deref(), Some("int"));
+    assert_eq!(encoding(&mut c, "s").as_deref(), Some("embstr"));
+    assert_eq!(encoding(&mut c, "nokey"), None);
     let rc = |c: &mut Connection, k: &str| -> i64 {
         cmd("OBJECT").arg("REFCOUNT").arg(k).query(c).unwrap()
     };

@@ -1,21 +1,8 @@
 //! String commands (t_string.c): replies, errors, encodings.
 mod common;
 
+use common::{assert_enc, get, line};
 use redis::{Connection, Value, cmd};
-
-/// The reply line for a command sent raw (exact error text checks).
-fn line(r: &mut common::Raw, args: &[&str]) -> String {
-    let a: Vec<&[u8]> = args.iter().map(|s| s.as_bytes()).collect();
-    r.roundtrip_line(&common::resp(&a)).trim_end().to_string()
-}
-
-fn enc(c: &mut Connection, k: &str) -> String {
-    cmd("OBJECT").arg("ENCODING").arg(k).query(c).unwrap()
-}
-
-fn get(c: &mut Connection, k: &str) -> Option<String> {
-    cmd("GET").arg(k).query(c).unwrap()
-}
 
 #[test]
 fn setnx_setex_psetex_getset_getdel() {
@@ -232,7 +219,7 @@ fn append_strlen_and_encodings() {
             .unwrap(),
         2
     );
-    assert_eq!(enc(&mut c, "k"), "int");
+    assert_enc(&mut c, "k", "int");
     assert_eq!(
         cmd("APPEND")
             .arg("k")
@@ -241,7 +228,7 @@ fn append_strlen_and_encodings() {
             .unwrap(),
         4
     );
-    assert_eq!(enc(&mut c, "k"), "raw");
+    assert_enc(&mut c, "k", "raw");
     assert_eq!(get(&mut c, "k").as_deref(), Some("1234"));
     assert_eq!(cmd("STRLEN").arg("k").query::<i64>(&mut c).unwrap(), 4);
     assert_eq!(cmd("STRLEN").arg("none").query::<i64>(&mut c).unwrap(), 0);
@@ -249,23 +236,23 @@ fn append_strlen_and_encodings() {
     assert_eq!(cmd("STRLEN").arg("i").query::<i64>(&mut c).unwrap(), 5);
 
     let _: () = cmd("SET").arg("e").arg("hello").query(&mut c).unwrap();
-    assert_eq!(enc(&mut c, "e"), "embstr");
+    assert_enc(&mut c, "e", "embstr");
     let _: () = cmd("SET")
         .arg("e")
         .arg("x".repeat(44))
         .query(&mut c)
         .unwrap();
-    assert_eq!(enc(&mut c, "e"), "embstr");
+    assert_enc(&mut c, "e", "embstr");
     let _: () = cmd("SET")
         .arg("e")
         .arg("x".repeat(45))
         .query(&mut c)
         .unwrap();
-    assert_eq!(enc(&mut c, "e"), "raw");
+    assert_enc(&mut c, "e", "raw");
     let _: () = cmd("SET").arg("e").arg("007").query(&mut c).unwrap();
-    assert_eq!(enc(&mut c, "e"), "embstr");
+    assert_enc(&mut c, "e", "embstr");
     let _: () = cmd("SET").arg("e").arg("-7").query(&mut c).unwrap();
-    assert_eq!(enc(&mut c, "e"), "int");
+    assert_enc(&mut c, "e", "int");
 }
 
 #[test]
@@ -315,7 +302,7 @@ fn incr_decr_family() {
         cmd("DECRBY").arg("n").arg(20).query::<i64>(&mut c).unwrap(),
         -10
     );
-    assert_eq!(enc(&mut c, "n"), "int");
+    assert_enc(&mut c, "n", "int");
     assert_eq!(cmd("DECR").arg("m").query::<i64>(&mut c).unwrap(), -1);
 
     // An embstr holding an integer becomes int-encoded after INCR.
@@ -326,9 +313,9 @@ fn incr_decr_family() {
         .unwrap();
     let _: () = cmd("SET").arg("s").arg("41").query(&mut c).unwrap();
     let _: () = cmd("APPEND").arg("s").arg("0").query(&mut c).unwrap();
-    assert_eq!(enc(&mut c, "s"), "raw");
+    assert_enc(&mut c, "s", "raw");
     assert_eq!(cmd("INCR").arg("s").query::<i64>(&mut c).unwrap(), 411);
-    assert_eq!(enc(&mut c, "s"), "int");
+    assert_enc(&mut c, "s", "int");
 
     // The TTL survives INCR.
     let _: () = cmd("EXPIRE").arg("s").arg(100).query(&mut c).unwrap();
@@ -394,7 +381,7 @@ fn incrbyfloat() {
         .unwrap();
     assert_eq!(v, "5");
     // Stored as a plain string, not int-encoded (as Redis does).
-    assert_eq!(enc(&mut c, "f"), "embstr");
+    assert_enc(&mut c, "f", "embstr");
     let v: String = cmd("INCRBYFLOAT")
         .arg("f")
         .arg("5.0e3")
@@ -470,7 +457,7 @@ fn getrange_setrange() {
         11
     );
     assert_eq!(get(&mut c, "k").as_deref(), Some("Hello Redis"));
-    assert_eq!(enc(&mut c, "k"), "raw");
+    assert_enc(&mut c, "k", "raw");
     assert_eq!(
         cmd("SETRANGE")
             .arg("p")
@@ -514,7 +501,7 @@ fn getrange_setrange() {
         4
     );
     assert_eq!(get(&mut c, "i").as_deref(), Some("9234"));
-    assert_eq!(enc(&mut c, "i"), "raw");
+    assert_enc(&mut c, "i", "raw");
 }
 
 #[test]
