@@ -2,17 +2,8 @@
 //! connection limits (maxclients, protected mode).
 mod common;
 
-use common::resp;
+use common::{err_of, resp};
 use std::time::Duration;
-
-fn err_of(r: redis::RedisResult<redis::Value>) -> String {
-    let e = r.expect_err("expected an error reply");
-    match (e.code(), e.detail()) {
-        (Some(code), Some(d)) => format!("{code} {d}"),
-        (Some(code), None) => code.to_string(),
-        _ => e.to_string(),
-    }
-}
 
 #[test]
 fn hello_switches_protocol() {
