@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::{HashMap, HashSet};
 
-use common::{Rng, assert_enc, line, q, scan_all};
+use common::{Rng, assert_enc, assert_wrongtype, line, q, scan_all};
 
 #[test]
 fn basic_replies() {
@@ -381,13 +381,7 @@ fn wrongtype() {
         &["HRANDFIELD", "str", "2"],
         &["HSCAN", "str", "0"],
     ];
-    for cmd in cmds {
-        assert_eq!(
-            line(&mut r, cmd),
-            "-WRONGTYPE Operation against a key holding the wrong kind of value",
-            "{cmd:?}"
-        );
-    }
+    assert_wrongtype(&mut r, cmds);
     assert_eq!(q::<String>(&mut c, &["GET", "str"]), "x");
 }
 

@@ -2,14 +2,12 @@
 //! Redis 7.0's, plus a seeded randomized comparison with a VecDeque model.
 mod common;
 
-use common::{Rng, line, q};
+use common::{Rng, WRONGTYPE, assert_wrongtype, line, q};
 use std::collections::VecDeque;
 
 fn range(c: &mut redis::Connection, key: &str) -> Vec<String> {
     q::<Vec<String>>(c, &["LRANGE", key, "0", "-1"])
 }
-
-const WRONGTYPE: &str = "-WRONGTYPE Operation against a key holding the wrong kind of value";
 
 #[test]
 fn push_pop_len() {
@@ -335,28 +333,29 @@ fn wrongtype() {
     let mut c = s.conn();
     let mut r = s.raw();
     let _: () = redis::cmd("SET").arg("s").arg("v").query(&mut c).unwrap();
-    for cmd in [
-        &["LPUSH", "s", "a"][..],
-        &["RPUSH", "s", "a"],
-        &["LPUSHX", "s", "a"],
-        &["RPUSHX", "s", "a"],
-        &["LPOP", "s"],
-        &["RPOP", "s", "2"],
-        &["LLEN", "s"],
-        &["LRANGE", "s", "0", "-1"],
-        &["LINDEX", "s", "0"],
-        &["LSET", "s", "0", "a"],
-        &["LINSERT", "s", "BEFORE", "a", "b"],
-        &["LREM", "s", "0", "a"],
-        &["LTRIM", "s", "0", "1"],
-        &["LPOS", "s", "a"],
-        &["BLPOP", "s", "0"],
-        &["BRPOP", "s", "0"],
-        &["BLMOVE", "s", "d", "LEFT", "LEFT", "0"],
-        &["BLMPOP", "0", "1", "s", "LEFT"],
-    ] {
-        assert_eq!(line(&mut r, cmd), WRONGTYPE, "{cmd:?}");
-    }
+    assert_wrongtype(
+        &mut r,
+        &[
+            &["LPUSH", "s", "a"],
+            &["RPUSH", "s", "a"],
+            &["LPUSHX", "s", "a"],
+            &["RPUSHX", "s", "a"],
+            &["LPOP", "s"],
+            &["RPOP", "s", "2"],
+            &["LLEN", "s"],
+            &["LRANGE", "s", "0", "-1"],
+            &["LINDEX", "s", "0"],
+            &["LSET", "s", "0", "a"],
+            &["LINSERT", "s", "BEFORE", "a", "b"],
+            &["LREM", "s", "0", "a"],
+            &["LTRIM", "s", "0", "1"],
+            &["LPOS", "s", "a"],
+            &["BLPOP", "s", "0"],
+            &["BRPOP", "s", "0"],
+            &["BLMOVE", "s", "d", "LEFT", "LEFT", "0"],
+            &["BLMPOP", "0", "1", "s", "LEFT"],
+        ],
+    );
     let v: String = redis::cmd("GET").arg("s").query(&mut c).unwrap();
     assert_eq!(v, "v");
 }

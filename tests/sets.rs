@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{Rng, assert_enc, line, members, q, scan_all, set_of};
+use common::{Rng, WRONGTYPE, assert_enc, assert_wrongtype, line, members, q, scan_all, set_of};
 use redis::Connection;
 
 fn sadd_many(c: &mut Connection, key: &str, ms: impl Iterator<Item = String>) {
@@ -160,9 +160,8 @@ fn smove() {
         set_of(&["1", "2", "3"])
     );
     let _: () = q(&mut c, &["SET", "str", "v"]);
-    let wt = "-WRONGTYPE Operation against a key holding the wrong kind of value";
-    assert_eq!(line(&mut r, &["SMOVE", "str", "b", "1"]), wt);
-    assert_eq!(line(&mut r, &["SMOVE", "b", "str", "1"]), wt);
+    assert_eq!(line(&mut r, &["SMOVE", "str", "b", "1"]), WRONGTYPE);
+    assert_eq!(line(&mut r, &["SMOVE", "b", "str", "1"]), WRONGTYPE);
     // A missing source answers 0 before the destination's type is checked.
     assert_eq!(line(&mut r, &["SMOVE", "nokey", "str", "1"]), ":0");
     assert_eq!(q::<i64>(&mut c, &["SISMEMBER", "b", "1"]), 1);
@@ -258,14 +257,13 @@ fn algebra() {
 
     // WRONGTYPE from any source.
     let _: () = q(&mut c, &["SET", "str", "v"]);
-    let wt = "-WRONGTYPE Operation against a key holding the wrong kind of value";
     for cmd in ["SINTER", "SUNION", "SDIFF"] {
-        assert_eq!(line(&mut r, &[cmd, "a", "str"]), wt, "{cmd}");
+        assert_eq!(line(&mut r, &[cmd, "a", "str"]), WRONGTYPE, "{cmd}");
     }
     for cmd in ["SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE"] {
-        assert_eq!(line(&mut r, &[cmd, "d2", "a", "str"]), wt, "{cmd}");
+        assert_eq!(line(&mut r, &[cmd, "d2", "a", "str"]), WRONGTYPE, "{cmd}");
     }
-    assert_eq!(line(&mut r, &["SINTERCARD", "2", "a", "str"]), wt);
+    assert_eq!(line(&mut r, &["SINTERCARD", "2", "a", "str"]), WRONGTYPE);
     assert_eq!(q::<i64>(&mut c, &["EXISTS", "d2"]), 0);
 }
 
@@ -433,13 +431,7 @@ fn wrongtype() {
         &["SDIFFSTORE", "d", "set", "str"],
         &["SSCAN", "str", "0"],
     ];
-    for cmd in cmds {
-        assert_eq!(
-            line(&mut r, cmd),
-            "-WRONGTYPE Operation against a key holding the wrong kind of value",
-            "{cmd:?}"
-        );
-    }
+    assert_wrongtype(&mut r, cmds);
     assert_eq!(q::<String>(&mut c, &["GET", "str"]), "x");
     assert_eq!(members(&mut c, &["SMEMBERS", "set"]), set_of(&["a"]));
     // A hash is the wrong type too.

@@ -315,3 +315,14 @@ impl Rng {
         lo + self.below((hi - lo + 1) as u64) as i64
     }
 }
+
+/// Redis's WRONGTYPE error as a raw reply line (see `line`).
+pub const WRONGTYPE: &str = "-WRONGTYPE Operation against a key holding the wrong kind of value";
+
+/// Every command in `cmds` answers WRONGTYPE (sent raw, so the exact text is
+/// checked).
+pub fn assert_wrongtype(r: &mut Raw, cmds: &[&[&str]]) {
+    for cmd in cmds {
+        assert_eq!(line(r, cmd), WRONGTYPE, "{cmd:?}");
+    }
+}
