@@ -48,7 +48,7 @@ fn push_pop_len() {
     // Popping more than there is returns everything and deletes the key.
     assert_eq!(q::<Vec<String>>(&mut c, &["RPOP", "l", "10"]), ["b", "a"]);
     assert_eq!(q::<i64>(&mut c, &["EXISTS", "l"]), 0);
-    let _: () = redis::cmd("RPUSH").arg("e").arg("1").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["RPUSH", "e", "1"]);
     assert_eq!(line(&mut r, &["RPOP", "e"]), "$1\r\n1");
     assert_eq!(q::<i64>(&mut c, &["EXISTS", "e"]), 0);
 }
@@ -178,25 +178,16 @@ fn lpos_options() {
     assert_eq!(q::<i64>(&mut c, &["LPOS", "l", "c", "RANK", "-1"]), 7);
     assert_eq!(q::<i64>(&mut c, &["LPOS", "l", "c", "RANK", "-3"]), 2);
     assert_eq!(line(&mut r, &["LPOS", "l", "c", "RANK", "4"]), "$-1");
-    let v: Vec<i64> = redis::cmd("LPOS")
-        .arg(&["l", "c", "COUNT", "0"])
-        .query(&mut c)
-        .unwrap();
+    let v: Vec<i64> = q(&mut c, &["LPOS", "l", "c", "COUNT", "0"]);
     assert_eq!(v, [2, 6, 7]);
-    let v: Vec<i64> = redis::cmd("LPOS")
-        .arg(&["l", "c", "COUNT", "2", "RANK", "-1"])
-        .query(&mut c)
-        .unwrap();
+    let v: Vec<i64> = q(&mut c, &["LPOS", "l", "c", "COUNT", "2", "RANK", "-1"]);
     assert_eq!(v, [7, 6]);
-    let v: Vec<i64> = redis::cmd("LPOS")
-        .arg(&["l", "c", "COUNT", "0", "MAXLEN", "7"])
-        .query(&mut c)
-        .unwrap();
+    let v: Vec<i64> = q(&mut c, &["LPOS", "l", "c", "COUNT", "0", "MAXLEN", "7"]);
     assert_eq!(v, [2, 6]);
-    let v: Vec<i64> = redis::cmd("LPOS")
-        .arg(&["l", "c", "COUNT", "0", "RANK", "-1", "MAXLEN", "2"])
-        .query(&mut c)
-        .unwrap();
+    let v: Vec<i64> = q(
+        &mut c,
+        &["LPOS", "l", "c", "COUNT", "0", "RANK", "-1", "MAXLEN", "2"],
+    );
     assert_eq!(v, [7, 6]);
     assert_eq!(line(&mut r, &["LPOS", "l", "a", "MAXLEN", "0"]), ":0");
     assert_eq!(line(&mut r, &["LPOS", "l", "c", "MAXLEN", "2"]), "$-1");
@@ -237,28 +228,16 @@ fn lmove_rpoplpush_lmpop() {
     let mut c = s.conn();
     let mut r = s.raw();
     q::<i64>(&mut c, &["RPUSH", "src", "a", "b", "c"]);
-    let v: String = redis::cmd("LMOVE")
-        .arg(&["src", "dst", "LEFT", "RIGHT"])
-        .query(&mut c)
-        .unwrap();
+    let v: String = q(&mut c, &["LMOVE", "src", "dst", "LEFT", "RIGHT"]);
     assert_eq!(v, "a");
-    let v: String = redis::cmd("RPOPLPUSH")
-        .arg(&["src", "dst"])
-        .query(&mut c)
-        .unwrap();
+    let v: String = q(&mut c, &["RPOPLPUSH", "src", "dst"]);
     assert_eq!(v, "c");
     assert_eq!(range(&mut c, "dst"), ["c", "a"]);
     // Rotation of a single list.
-    let v: String = redis::cmd("LMOVE")
-        .arg(&["dst", "dst", "RIGHT", "LEFT"])
-        .query(&mut c)
-        .unwrap();
+    let v: String = q(&mut c, &["LMOVE", "dst", "dst", "RIGHT", "LEFT"]);
     assert_eq!(v, "a");
     assert_eq!(range(&mut c, "dst"), ["a", "c"]);
-    let v: String = redis::cmd("LMOVE")
-        .arg(&["src", "dst", "right", "left"])
-        .query(&mut c)
-        .unwrap();
+    let v: String = q(&mut c, &["LMOVE", "src", "dst", "right", "left"]);
     assert_eq!(v, "b");
     assert_eq!(q::<i64>(&mut c, &["EXISTS", "src"]), 0);
     assert_eq!(
@@ -270,7 +249,7 @@ fn lmove_rpoplpush_lmpop() {
         line(&mut r, &["LMOVE", "dst", "x", "UP", "LEFT"]),
         "-ERR syntax error"
     );
-    let _: () = redis::cmd("SET").arg("str").arg("v").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["SET", "str", "v"]);
     assert_eq!(
         line(&mut r, &["LMOVE", "dst", "str", "LEFT", "LEFT"]),
         WRONGTYPE
@@ -279,15 +258,9 @@ fn lmove_rpoplpush_lmpop() {
     assert_eq!(range(&mut c, "dst"), ["b", "a", "c"], "untouched on error");
 
     q::<i64>(&mut c, &["RPUSH", "k2", "1", "2", "3"]);
-    let v: (String, Vec<String>) = redis::cmd("LMPOP")
-        .arg(&["3", "nokey", "k2", "dst", "LEFT"])
-        .query(&mut c)
-        .unwrap();
+    let v: (String, Vec<String>) = q(&mut c, &["LMPOP", "3", "nokey", "k2", "dst", "LEFT"]);
     assert_eq!(v, ("k2".to_string(), vec!["1".to_string()]));
-    let v: (String, Vec<String>) = redis::cmd("LMPOP")
-        .arg(&["2", "k2", "dst", "RIGHT", "COUNT", "10"])
-        .query(&mut c)
-        .unwrap();
+    let v: (String, Vec<String>) = q(&mut c, &["LMPOP", "2", "k2", "dst", "RIGHT", "COUNT", "10"]);
     assert_eq!(
         v,
         ("k2".to_string(), vec!["3".to_string(), "2".to_string()])
@@ -332,7 +305,7 @@ fn wrongtype() {
     let s = common::Server::start();
     let mut c = s.conn();
     let mut r = s.raw();
-    let _: () = redis::cmd("SET").arg("s").arg("v").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["SET", "s", "v"]);
     assert_wrongtype(
         &mut r,
         &[
@@ -356,7 +329,7 @@ fn wrongtype() {
             &["BLMPOP", "0", "1", "s", "LEFT"],
         ],
     );
-    let v: String = redis::cmd("GET").arg("s").query(&mut c).unwrap();
+    let v: String = q(&mut c, &["GET", "s"]);
     assert_eq!(v, "v");
 }
 
@@ -368,11 +341,11 @@ fn dirty_and_watch() {
     let mut r = s.raw();
     q::<i64>(&mut c, &["RPUSH", "l", "a"]);
     // An in-place edit must invalidate a WATCH (signalModifiedKey).
-    let _: () = redis::cmd("WATCH").arg("l").query(&mut w).unwrap();
+    let _: () = q(&mut w, &["WATCH", "l"]);
     assert_eq!(line(&mut r, &["LSET", "l", "0", "b"]), "+OK");
-    let _: () = redis::cmd("MULTI").query(&mut w).unwrap();
-    let _: () = redis::cmd("PING").query(&mut w).unwrap();
-    let v: redis::Value = redis::cmd("EXEC").query(&mut w).unwrap();
+    let _: () = q(&mut w, &["MULTI"]);
+    let _: () = q(&mut w, &["PING"]);
+    let v: redis::Value = q(&mut w, &["EXEC"]);
     assert_eq!(
         v,
         redis::Value::Nil,
@@ -475,13 +448,16 @@ fn run_model(extra: &[&str], seed: u64, ops: usize) {
                 let pivot = value(&mut rng);
                 let v = value(&mut rng);
                 let after = rng.below(2) == 0;
-                let got: i64 = redis::cmd("LINSERT")
-                    .arg("k")
-                    .arg(if after { "AFTER" } else { "BEFORE" })
-                    .arg(&pivot)
-                    .arg(&v)
-                    .query(&mut c)
-                    .unwrap();
+                let got: i64 = q(
+                    &mut c,
+                    &[
+                        "LINSERT",
+                        "k",
+                        if after { "AFTER" } else { "BEFORE" },
+                        &pivot,
+                        &v,
+                    ],
+                );
                 let want = if len == 0 {
                     0
                 } else if let Some(p) = m.iter().position(|e| *e == pivot) {
@@ -495,12 +471,7 @@ fn run_model(extra: &[&str], seed: u64, ops: usize) {
             5 => {
                 let v = value(&mut rng);
                 let count = rng.range(-2, 2);
-                let got: i64 = redis::cmd("LREM")
-                    .arg("k")
-                    .arg(count)
-                    .arg(&v)
-                    .query(&mut c)
-                    .unwrap();
+                let got: i64 = q(&mut c, &["LREM", "k", &count.to_string(), &v]);
                 let limit = if count == 0 {
                     usize::MAX
                 } else {
@@ -537,12 +508,10 @@ fn run_model(extra: &[&str], seed: u64, ops: usize) {
                 } else {
                     rng.range(-3, len + 1)
                 };
-                let _: () = redis::cmd("LTRIM")
-                    .arg("k")
-                    .arg(start)
-                    .arg(end)
-                    .query(&mut c)
-                    .unwrap();
+                let _: () = q(
+                    &mut c,
+                    &["LTRIM", "k", &start.to_string(), &end.to_string()],
+                );
                 m = match norm(m.len(), start, end) {
                     Some((s, e)) => m.range(s..=e).cloned().collect(),
                     None => VecDeque::new(),
@@ -550,8 +519,7 @@ fn run_model(extra: &[&str], seed: u64, ops: usize) {
             }
             7 => {
                 let i = rng.range(-len - 1, len);
-                let got: Option<String> =
-                    redis::cmd("LINDEX").arg("k").arg(i).query(&mut c).unwrap();
+                let got: Option<String> = q(&mut c, &["LINDEX", "k", &i.to_string()]);
                 let idx = if i < 0 { i + len } else { i };
                 let want = (idx >= 0 && idx < len).then(|| m[idx as usize].clone());
                 assert_eq!(got, want, "step {step}: LINDEX {i}");
@@ -559,12 +527,10 @@ fn run_model(extra: &[&str], seed: u64, ops: usize) {
             _ => {
                 let start = rng.range(-len - 2, len + 2);
                 let end = rng.range(-len - 2, len + 2);
-                let got: Vec<String> = redis::cmd("LRANGE")
-                    .arg("k")
-                    .arg(start)
-                    .arg(end)
-                    .query(&mut c)
-                    .unwrap();
+                let got: Vec<String> = q(
+                    &mut c,
+                    &["LRANGE", "k", &start.to_string(), &end.to_string()],
+                );
                 let want: Vec<String> = match norm(m.len(), start, end) {
                     Some((s, e)) => m.range(s..=e).cloned().collect(),
                     None => Vec::new(),
