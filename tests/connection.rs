@@ -2,7 +2,7 @@
 //! connection limits (maxclients, protected mode).
 mod common;
 
-use common::{err_of, resp};
+use common::{err_of, line, resp};
 use std::time::Duration;
 
 #[test]
@@ -22,7 +22,7 @@ fn hello_switches_protocol() {
     );
     assert!(text.contains("$4\r\nrole\r\n$6\r\nmaster\r\n"), "{text}");
     // RESP3 null for a missing key.
-    assert_eq!(r.roundtrip_line(&resp(&[b"GET", b"nokey"])), "_\r\n");
+    assert_eq!(line(&mut r, &["GET", "nokey"]), "_");
     // HELLO without arguments keeps (and reports) the current protocol.
     r.send(&resp(&[b"HELLO"]));
     let text = String::from_utf8_lossy(&r.read_until(b"modules\r\n*0\r\n")).into_owned();
@@ -32,21 +32,21 @@ fn hello_switches_protocol() {
     let text = String::from_utf8_lossy(&r.read_until(b"modules\r\n*0\r\n")).into_owned();
     assert!(text.starts_with("*14\r\n"), "{text}");
     assert!(text.contains("proto\r\n:2\r\n"), "{text}");
-    assert_eq!(r.roundtrip_line(&resp(&[b"GET", b"nokey"])), "$-1\r\n");
+    assert_eq!(line(&mut r, &["GET", "nokey"]), "$-1");
     assert_eq!(
-        r.roundtrip_line(&resp(&[b"HELLO", b"4"])),
-        "-NOPROTO unsupported protocol version\r\n"
+        line(&mut r, &["HELLO", "4"]),
+        "-NOPROTO unsupported protocol version"
     );
     assert_eq!(
-        r.roundtrip_line(&resp(&[b"HELLO", b"x"])),
-        "-ERR Protocol version is not an integer or out of range\r\n"
+        line(&mut r, &["HELLO", "x"]),
+        "-ERR Protocol version is not an integer or out of range"
     );
     assert_eq!(
-        r.roundtrip_line(&resp(&[b"HELLO", b"3", b"FOO"])),
-        "-ERR Syntax error in HELLO option 'FOO'\r\n"
+        line(&mut r, &["HELLO", "3", "FOO"]),
+        "-ERR Syntax error in HELLO option 'FOO'"
     );
     // A rejected HELLO did not switch.
-    assert_eq!(r.roundtrip_line(&resp(&[b"GET", b"nokey"])), "$-1\r\n");
+    assert_eq!(line(&mut r, &["GET", "nokey"]), "$-1");
     // SETNAME through HELLO.
     r.send(&resp(&[b"HELLO", b"2", b"SETNAME", b"hello-name"]));
     r.read_until(b"modules\r\n*0\r\n");
@@ -59,55 +59,43 @@ fn auth_flows() {
     let s = common::Server::start_with(&["--requirepass", "s3cret"]);
     let mut r = s.raw();
     assert_eq!(
-        r.roundtrip_line(&resp(&[b"GET", b"k"])),
-        "-NOAUTH Authentication required.\r\n"
+        line(&mut r, &["GET", "k"]),
+        "-NOAUTH Authentication required."
     );
     assert_eq!(
-        r.roundtrip_line(&resp(&[b"AUTH", b"wrong"])),
-        "-WRONGPASS invalid username-password pair or user is disabled.\r\n"
+        line(&mut r, &["AUTH", "wrong"]),
+        "-WRONGPASS invalid username-password pair or user is disabled."
     );
     assert_eq!(
-        r.roundtrip_line(&resp(&[b"AUTH", b"bob", b"s3cret"])),
-        "-WRONGPASS invalid username-password pair or user is disabled.\r\n"
+        line(&mut r, &["AUTH", "bob", "s3cret"]),
+        "-WRONGPASS invalid username-password pair or user is disabled."
     );
-    assert_eq!(
-        r.roundtrip_line(&resp(&[b"AUTH", b"a", b"b", b"c"])),
-        "-ERR syntax error\r\n"
-    );
-    assert_eq!(
-        r.roundtrip_line(&resp(&[b"PING"])),
-        "-NOAUTH Authentication required.\r\n"
-    );
+    assert_eq!(line(&mut r, &["AUTH", "a", "b", "c"]), "-ERR syntax error");
+    assert_eq!(line(&mut r, &["PING"]), "-NOAUTH Authentication required.");
     // HELLO before AUTH is refused, HELLO AUTH authenticates.
-    let line = r.roundtrip_line(&resp(&[b"HELLO", b"3"]));
-    assert!(line.starts_with("-NOAUTH HELLO must be called"), "{line}");
+    let reply = r.roundtrip_line(&resp(&[b"HELLO", b"3"]));
+    assert!(reply.starts_with("-NOAUTH HELLO must be called"), "{reply}");
     r.send(&resp(&[b"HELLO", b"3", b"AUTH", b"default", b"s3cret"]));
     let text = String::from_utf8_lossy(&r.read_until(b"modules\r\n*0\r\n")).into_owned();
     assert!(text.starts_with("%7\r\n"), "{text}");
-    assert_eq!(r.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    assert_eq!(line(&mut r, &["PING"]), "+PONG");
 
     // AUTH <pass> and AUTH default <pass>.
     let mut r2 = s.raw();
-    assert_eq!(r2.roundtrip_line(&resp(&[b"AUTH", b"s3cret"])), "+OK\r\n");
-    assert_eq!(r2.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    assert_eq!(line(&mut r2, &["AUTH", "s3cret"]), "+OK");
+    assert_eq!(line(&mut r2, &["PING"]), "+PONG");
     // A failed AUTH does not log out an authenticated client.
     assert!(
         r2.roundtrip_line(&resp(&[b"AUTH", b"nope"]))
             .starts_with("-WRONGPASS")
     );
-    assert_eq!(r2.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    assert_eq!(line(&mut r2, &["PING"]), "+PONG");
     // RESET logs out when a password is set.
-    assert_eq!(r2.roundtrip_line(&resp(&[b"RESET"])), "+RESET\r\n");
-    assert_eq!(
-        r2.roundtrip_line(&resp(&[b"PING"])),
-        "-NOAUTH Authentication required.\r\n"
-    );
+    assert_eq!(line(&mut r2, &["RESET"]), "+RESET");
+    assert_eq!(line(&mut r2, &["PING"]), "-NOAUTH Authentication required.");
     let mut r3 = s.raw();
-    assert_eq!(
-        r3.roundtrip_line(&resp(&[b"AUTH", b"default", b"s3cret"])),
-        "+OK\r\n"
-    );
-    assert_eq!(r3.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    assert_eq!(line(&mut r3, &["AUTH", "default", "s3cret"]), "+OK");
+    assert_eq!(line(&mut r3, &["PING"]), "+PONG");
 }
 
 #[test]
@@ -115,14 +103,11 @@ fn auth_without_password() {
     let s = common::Server::start();
     let mut r = s.raw();
     assert_eq!(
-        r.roundtrip_line(&resp(&[b"AUTH", b"x"])),
-        "-ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?\r\n"
+        line(&mut r, &["AUTH", "x"]),
+        "-ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"
     );
     // The default user has no password: any password is accepted for it.
-    assert_eq!(
-        r.roundtrip_line(&resp(&[b"AUTH", b"default", b"x"])),
-        "+OK\r\n"
-    );
+    assert_eq!(line(&mut r, &["AUTH", "default", "x"]), "+OK");
     assert!(
         r.roundtrip_line(&resp(&[b"AUTH", b"other", b"x"]))
             .starts_with("-WRONGPASS")
@@ -412,7 +397,7 @@ fn client_kill() {
     // Old form by address.
     let mut v2 = s.raw();
     // A round trip first, so the server has surely accepted it.
-    assert_eq!(v2.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    assert_eq!(line(&mut v2, &["PING"]), "+PONG");
     let addr = v2.s.local_addr().unwrap().to_string();
     let _: () = redis::cmd("CLIENT")
         .arg("KILL")
@@ -428,7 +413,7 @@ fn client_kill() {
         me.roundtrip_line(&resp(&[b"CLIENT", b"KILL", b"ADDR", myaddr.as_bytes()])),
         ":0\r\n"
     );
-    assert_eq!(me.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    assert_eq!(line(&mut me, &["PING"]), "+PONG");
     // Killing yourself: the reply still arrives, then the connection closes.
     assert_eq!(
         me.roundtrip_line(&resp(&[
@@ -446,8 +431,8 @@ fn client_kill() {
     // TYPE normal kills everybody else.
     let mut a = s.raw();
     let mut b = s.raw();
-    assert_eq!(a.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
-    assert_eq!(b.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    assert_eq!(line(&mut a, &["PING"]), "+PONG");
+    assert_eq!(line(&mut b, &["PING"]), "+PONG");
     let n: i64 = redis::cmd("CLIENT")
         .arg("KILL")
         .arg("TYPE")
@@ -462,8 +447,8 @@ fn client_kill() {
     // USER and LADDR filters.
     let mut a = s.raw();
     let mut b = s.raw();
-    assert_eq!(a.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
-    assert_eq!(b.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    assert_eq!(line(&mut a, &["PING"]), "+PONG");
+    assert_eq!(line(&mut b, &["PING"]), "+PONG");
     let n: i64 = redis::cmd("CLIENT")
         .arg("KILL")
         .arg("USER")
@@ -473,7 +458,7 @@ fn client_kill() {
     assert_eq!(n, 2);
     assert!(a.closed() && b.closed());
     let mut a = s.raw();
-    assert_eq!(a.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    assert_eq!(line(&mut a, &["PING"]), "+PONG");
     let laddr = format!("127.0.0.1:{}", s.port);
     let n: i64 = redis::cmd("CLIENT")
         .arg("KILL")
@@ -526,25 +511,16 @@ fn reset_clears_state() {
     let mut r = s.raw();
     r.send(&resp(&[b"HELLO", b"3"]));
     r.read_until(b"modules\r\n*0\r\n");
-    assert_eq!(r.roundtrip_line(&resp(&[b"SELECT", b"5"])), "+OK\r\n");
-    assert_eq!(
-        r.roundtrip_line(&resp(&[b"CLIENT", b"SETNAME", b"n"])),
-        "+OK\r\n"
-    );
-    assert_eq!(r.roundtrip_line(&resp(&[b"WATCH", b"w"])), "+OK\r\n");
-    assert_eq!(r.roundtrip_line(&resp(&[b"MULTI"])), "+OK\r\n");
-    assert_eq!(
-        r.roundtrip_line(&resp(&[b"SET", b"x", b"1"])),
-        "+QUEUED\r\n"
-    );
-    assert_eq!(r.roundtrip_line(&resp(&[b"RESET"])), "+RESET\r\n");
+    assert_eq!(line(&mut r, &["SELECT", "5"]), "+OK");
+    assert_eq!(line(&mut r, &["CLIENT", "SETNAME", "n"]), "+OK");
+    assert_eq!(line(&mut r, &["WATCH", "w"]), "+OK");
+    assert_eq!(line(&mut r, &["MULTI"]), "+OK");
+    assert_eq!(line(&mut r, &["SET", "x", "1"]), "+QUEUED");
+    assert_eq!(line(&mut r, &["RESET"]), "+RESET");
     // Not in MULTI any more, RESP2, db 0, no name.
-    assert_eq!(r.roundtrip_line(&resp(&[b"GET", b"x"])), "$-1\r\n");
-    assert_eq!(r.roundtrip_line(&resp(&[b"CLIENT", b"GETNAME"])), "$-1\r\n");
-    assert_eq!(
-        r.roundtrip_line(&resp(&[b"EXEC"])),
-        "-ERR EXEC without MULTI\r\n"
-    );
+    assert_eq!(line(&mut r, &["GET", "x"]), "$-1");
+    assert_eq!(line(&mut r, &["CLIENT", "GETNAME"]), "$-1");
+    assert_eq!(line(&mut r, &["EXEC"]), "-ERR EXEC without MULTI");
     let info = String::from_utf8_lossy(&{
         r.send(&resp(&[b"CLIENT", b"INFO"]));
         r.read_until(b"\n\r\n")
@@ -557,23 +533,23 @@ fn reset_clears_state() {
     // The watch is gone: another client's write no longer matters.
     let mut c = s.conn();
     let _: () = redis::cmd("SET").arg("w").arg("1").query(&mut c).unwrap();
-    assert_eq!(r.roundtrip_line(&resp(&[b"MULTI"])), "+OK\r\n");
-    assert_eq!(r.roundtrip_line(&resp(&[b"PING"])), "+QUEUED\r\n");
+    assert_eq!(line(&mut r, &["MULTI"]), "+OK");
+    assert_eq!(line(&mut r, &["PING"]), "+QUEUED");
     r.send(&resp(&[b"EXEC"]));
     assert_eq!(r.read_until(b"PONG\r\n"), b"*1\r\n+PONG\r\n");
     // A watch already dirtied is dropped by RESET too.
-    assert_eq!(r.roundtrip_line(&resp(&[b"WATCH", b"w"])), "+OK\r\n");
+    assert_eq!(line(&mut r, &["WATCH", "w"]), "+OK");
     let _: () = redis::cmd("SET").arg("w").arg("2").query(&mut c).unwrap();
-    assert_eq!(r.roundtrip_line(&resp(&[b"RESET"])), "+RESET\r\n");
-    assert_eq!(r.roundtrip_line(&resp(&[b"MULTI"])), "+OK\r\n");
-    assert_eq!(r.roundtrip_line(&resp(&[b"PING"])), "+QUEUED\r\n");
+    assert_eq!(line(&mut r, &["RESET"]), "+RESET");
+    assert_eq!(line(&mut r, &["MULTI"]), "+OK");
+    assert_eq!(line(&mut r, &["PING"]), "+QUEUED");
     r.send(&resp(&[b"EXEC"]));
     assert_eq!(r.read_until(b"PONG\r\n"), b"*1\r\n+PONG\r\n");
     // RESET leaves REPLY OFF.
     r.send(&resp(&[b"CLIENT", b"REPLY", b"OFF"]));
     r.send(&resp(&[b"PING"]));
-    assert_eq!(r.roundtrip_line(&resp(&[b"RESET"])), "+RESET\r\n");
-    assert_eq!(r.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    assert_eq!(line(&mut r, &["RESET"]), "+RESET");
+    assert_eq!(line(&mut r, &["PING"]), "+PONG");
 }
 
 #[test]
@@ -581,19 +557,19 @@ fn select_and_quit() {
     let s = common::Server::start();
     let mut r = s.raw();
     assert_eq!(
-        r.roundtrip_line(&resp(&[b"SELECT", b"16"])),
-        "-ERR DB index is out of range\r\n"
+        line(&mut r, &["SELECT", "16"]),
+        "-ERR DB index is out of range"
     );
     assert_eq!(
-        r.roundtrip_line(&resp(&[b"SELECT", b"-1"])),
-        "-ERR DB index is out of range\r\n"
+        line(&mut r, &["SELECT", "-1"]),
+        "-ERR DB index is out of range"
     );
     assert_eq!(
-        r.roundtrip_line(&resp(&[b"SELECT", b"x"])),
-        "-ERR value is not an integer or out of range\r\n"
+        line(&mut r, &["SELECT", "x"]),
+        "-ERR value is not an integer or out of range"
     );
-    assert_eq!(r.roundtrip_line(&resp(&[b"SELECT", b"15"])), "+OK\r\n");
-    assert_eq!(r.roundtrip_line(&resp(&[b"QUIT"])), "+OK\r\n");
+    assert_eq!(line(&mut r, &["SELECT", "15"]), "+OK");
+    assert_eq!(line(&mut r, &["QUIT"]), "+OK");
     assert!(r.closed());
 }
 
@@ -640,7 +616,7 @@ fn maxclients_rejects_extra_connection() {
 fn protected_mode_allows_loopback() {
     let s = common::Server::start_with(&["--protected-mode", "yes"]);
     let mut r = s.raw();
-    assert_eq!(r.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    assert_eq!(line(&mut r, &["PING"]), "+PONG");
 }
 
 /// A non-loopback IPv4 address of this host, if it has one: the source
@@ -677,10 +653,10 @@ fn protected_mode_refuses_non_loopback() {
     };
     let s = common::Server::start_with(&["--bind", "0.0.0.0", "--protected-mode", "yes"]);
     let mut r = connect(s.port);
-    let line = String::from_utf8_lossy(&r.read_until(b"\r\n")).into_owned();
+    let reply = String::from_utf8_lossy(&r.read_until(b"\r\n")).into_owned();
     assert!(
-        line.starts_with("-DENIED Redis is running in protected mode"),
-        "{line}"
+        reply.starts_with("-DENIED Redis is running in protected mode"),
+        "{reply}"
     );
     assert!(r.closed());
     // Loopback is still fine on the same server.
@@ -697,12 +673,9 @@ fn protected_mode_refuses_non_loopback() {
         "pw",
     ]);
     let mut r = connect(s.port);
-    assert_eq!(
-        r.roundtrip_line(&resp(&[b"PING"])),
-        "-NOAUTH Authentication required.\r\n"
-    );
+    assert_eq!(line(&mut r, &["PING"]), "-NOAUTH Authentication required.");
     drop(s);
     let s = common::Server::start_with(&["--bind", "0.0.0.0", "--protected-mode", "no"]);
     let mut r = connect(s.port);
-    assert_eq!(r.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    assert_eq!(line(&mut r, &["PING"]), "+PONG");
 }

@@ -4,7 +4,7 @@
 //! cross-protocol (HTTP) guard.
 mod common;
 
-use common::resp;
+use common::{line, resp};
 use std::io::{ErrorKind, Read, Write};
 use std::time::{Duration, Instant};
 
@@ -98,14 +98,14 @@ fn command_errors_keep_the_connection() {
         "-ERR unknown command 'foo', with args beginning with: \r\n"
     );
     assert_eq!(
-        r.roundtrip_line(&resp(&[b"get"])),
-        "-ERR wrong number of arguments for 'get' command\r\n"
+        line(&mut r, &["get"]),
+        "-ERR wrong number of arguments for 'get' command"
     );
     assert_eq!(
-        r.roundtrip_line(&resp(&[b"GET", b"a", b"b"])),
-        "-ERR wrong number of arguments for 'get' command\r\n"
+        line(&mut r, &["GET", "a", "b"]),
+        "-ERR wrong number of arguments for 'get' command"
     );
-    assert_eq!(r.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    assert_eq!(line(&mut r, &["PING"]), "+PONG");
 }
 
 #[test]
@@ -229,7 +229,7 @@ fn hundred_megabyte_value() {
         "{:?}",
         start.elapsed()
     );
-    assert_eq!(r.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    assert_eq!(line(&mut r, &["PING"]), "+PONG");
 }
 
 #[test]
@@ -237,8 +237,8 @@ fn unauthenticated_limits() {
     let s = common::Server::start_with(&["--requirepass", "pw"]);
     let mut r = s.raw();
     assert_eq!(
-        r.roundtrip_line(&resp(&[b"GET", b"k"])),
-        "-NOAUTH Authentication required.\r\n"
+        line(&mut r, &["GET", "k"]),
+        "-NOAUTH Authentication required."
     );
     // Ten arguments are fine before AUTH (just NOAUTH), eleven are not.
     let mut ten: Vec<&[u8]> = vec![b"DEL"];
@@ -260,7 +260,7 @@ fn unauthenticated_limits() {
         "-NOAUTH Authentication required.\r\n"
     );
     // After AUTH both limits are gone.
-    assert_eq!(r.roundtrip_line(&resp(&[b"AUTH", b"pw"])), "+OK\r\n");
+    assert_eq!(line(&mut r, &["AUTH", "pw"]), "+OK");
     let mut del: Vec<&[u8]> = vec![b"DEL"];
     del.extend(vec![b"nokey" as &[u8]; 11]);
     assert_eq!(r.roundtrip_line(&resp(&del)), ":0\r\n");
@@ -285,8 +285,8 @@ fn unauthenticated_client_not_reading_is_dropped() {
     assert!(start.elapsed() < Duration::from_secs(10));
     assert!(peer_closed(&mut r), "unauthenticated flooder not dropped");
     let mut other = s.raw();
-    assert_eq!(other.roundtrip_line(&resp(&[b"AUTH", b"pw"])), "+OK\r\n");
-    assert_eq!(other.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    assert_eq!(line(&mut other, &["AUTH", "pw"]), "+OK");
+    assert_eq!(line(&mut other, &["PING"]), "+PONG");
 }
 
 #[test]
