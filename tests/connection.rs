@@ -2,7 +2,7 @@
 //! connection limits (maxclients, protected mode).
 mod common;
 
-use common::{err_of, line, resp};
+use common::{err_of, line, q, resp};
 use std::time::Duration;
 
 #[test]
@@ -119,17 +119,13 @@ fn client_id_name_list_info() {
     let s = common::Server::start();
     let mut c = s.conn();
     let mut c2 = s.conn();
-    let id: i64 = redis::cmd("CLIENT").arg("ID").query(&mut c).unwrap();
-    let id2: i64 = redis::cmd("CLIENT").arg("ID").query(&mut c2).unwrap();
+    let id: i64 = q(&mut c, &["CLIENT", "ID"]);
+    let id2: i64 = q(&mut c2, &["CLIENT", "ID"]);
     assert!(id > 0 && id2 > id, "{id} {id2}");
-    let name: Option<String> = redis::cmd("CLIENT").arg("GETNAME").query(&mut c).unwrap();
+    let name: Option<String> = q(&mut c, &["CLIENT", "GETNAME"]);
     assert_eq!(name, None);
-    let _: () = redis::cmd("CLIENT")
-        .arg("SETNAME")
-        .arg("first")
-        .query(&mut c)
-        .unwrap();
-    let name: Option<String> = redis::cmd("CLIENT").arg("GETNAME").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["CLIENT", "SETNAME", "first"]);
+    let name: Option<String> = q(&mut c, &["CLIENT", "GETNAME"]);
     assert_eq!(name.as_deref(), Some("first"));
     for bad in ["a b", "a\nb", "x\x01"] {
         let e = err_of(redis::cmd("CLIENT").arg("SETNAME").arg(bad).query(&mut c));
@@ -139,16 +135,12 @@ fn client_id_name_list_info() {
         );
     }
     // Empty clears.
-    let _: () = redis::cmd("CLIENT")
-        .arg("SETNAME")
-        .arg("")
-        .query(&mut c2)
-        .unwrap();
-    let name: Option<String> = redis::cmd("CLIENT").arg("GETNAME").query(&mut c2).unwrap();
+    let _: () = q(&mut c2, &["CLIENT", "SETNAME", ""]);
+    let name: Option<String> = q(&mut c2, &["CLIENT", "GETNAME"]);
     assert_eq!(name, None);
 
-    let _: () = redis::cmd("SELECT").arg(3).query(&mut c2).unwrap();
-    let list: String = redis::cmd("CLIENT").arg("LIST").query(&mut c).unwrap();
+    let _: () = q(&mut c2, &["SELECT", "3"]);
+    let list: String = q(&mut c, &["CLIENT", "LIST"]);
     let lines: Vec<&str> = list.lines().collect();
     assert_eq!(lines.len(), 2, "{list}");
     let mine = lines
@@ -204,28 +196,15 @@ fn client_id_name_list_info() {
     assert!(other.contains(" name= "), "{other}");
 
     // LIST ID and TYPE.
-    let l: String = redis::cmd("CLIENT")
-        .arg("LIST")
-        .arg("ID")
-        .arg(id2)
-        .arg(999999)
-        .query(&mut c)
-        .unwrap();
+    let l: String = q(
+        &mut c,
+        &["CLIENT", "LIST", "ID", &id2.to_string(), "999999"],
+    );
     assert_eq!(l.lines().count(), 1);
     assert!(l.starts_with(&format!("id={id2} ")));
-    let l: String = redis::cmd("CLIENT")
-        .arg("LIST")
-        .arg("TYPE")
-        .arg("normal")
-        .query(&mut c)
-        .unwrap();
+    let l: String = q(&mut c, &["CLIENT", "LIST", "TYPE", "normal"]);
     assert_eq!(l.lines().count(), 2);
-    let l: String = redis::cmd("CLIENT")
-        .arg("LIST")
-        .arg("TYPE")
-        .arg("pubsub")
-        .query(&mut c)
-        .unwrap();
+    let l: String = q(&mut c, &["CLIENT", "LIST", "TYPE", "pubsub"]);
     assert_eq!(l, "");
     assert_eq!(
         err_of(
@@ -252,7 +231,7 @@ fn client_id_name_list_info() {
         "ERR syntax error"
     );
 
-    let info: String = redis::cmd("CLIENT").arg("INFO").query(&mut c2).unwrap();
+    let info: String = q(&mut c2, &["CLIENT", "INFO"]);
     assert!(info.starts_with(&format!("id={id2} ")), "{info}");
     assert!(info.ends_with('\n'));
     assert!(
@@ -264,7 +243,7 @@ fn client_id_name_list_info() {
     let mut r = s.raw();
     r.roundtrip_line(&resp(&[b"MULTI"]));
     r.roundtrip_line(&resp(&[b"PING"]));
-    let l: String = redis::cmd("CLIENT").arg("LIST").query(&mut c).unwrap();
+    let l: String = q(&mut c, &["CLIENT", "LIST"]);
     assert!(
         l.lines()
             .any(|x| x.contains(" flags=x ") && x.contains(" multi=1 ")),
@@ -275,20 +254,10 @@ fn client_id_name_list_info() {
         err_of(redis::cmd("CLIENT").arg("NOSUCH").query(&mut c)),
         "ERR unknown subcommand 'NOSUCH'. Try CLIENT HELP."
     );
-    let help: Vec<String> = redis::cmd("CLIENT").arg("HELP").query(&mut c).unwrap();
+    let help: Vec<String> = q(&mut c, &["CLIENT", "HELP"]);
     assert!(help.len() > 10 && help[0].starts_with("CLIENT <subcommand>"));
-    let _: () = redis::cmd("CLIENT")
-        .arg("SETINFO")
-        .arg("LIB-NAME")
-        .arg("mylib")
-        .query(&mut c)
-        .unwrap();
-    let _: () = redis::cmd("CLIENT")
-        .arg("SETINFO")
-        .arg("lib-ver")
-        .arg("1.0")
-        .query(&mut c)
-        .unwrap();
+    let _: () = q(&mut c, &["CLIENT", "SETINFO", "LIB-NAME", "mylib"]);
+    let _: () = q(&mut c, &["CLIENT", "SETINFO", "lib-ver", "1.0"]);
     assert_eq!(
         err_of(
             redis::cmd("CLIENT")
@@ -299,18 +268,10 @@ fn client_id_name_list_info() {
         ),
         "ERR Unrecognized option 'foo'"
     );
-    let _: () = redis::cmd("CLIENT")
-        .arg("NO-EVICT")
-        .arg("on")
-        .query(&mut c)
-        .unwrap();
-    let info: String = redis::cmd("CLIENT").arg("INFO").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["CLIENT", "NO-EVICT", "on"]);
+    let info: String = q(&mut c, &["CLIENT", "INFO"]);
     assert!(info.contains(" flags=e "), "{info}");
-    let _: () = redis::cmd("CLIENT")
-        .arg("NO-EVICT")
-        .arg("off")
-        .query(&mut c)
-        .unwrap();
+    let _: () = q(&mut c, &["CLIENT", "NO-EVICT", "off"]);
     assert_eq!(
         err_of(
             redis::cmd("CLIENT")
@@ -331,20 +292,10 @@ fn client_kill() {
         let line = victim.roundtrip_line(&resp(&[b"CLIENT", b"ID"]));
         line.trim_start_matches(':').trim().parse().unwrap()
     };
-    let n: i64 = redis::cmd("CLIENT")
-        .arg("KILL")
-        .arg("ID")
-        .arg(vid)
-        .query(&mut c)
-        .unwrap();
+    let n: i64 = q(&mut c, &["CLIENT", "KILL", "ID", &vid.to_string()]);
     assert_eq!(n, 1);
     assert!(victim.closed());
-    let n: i64 = redis::cmd("CLIENT")
-        .arg("KILL")
-        .arg("ID")
-        .arg(vid)
-        .query(&mut c)
-        .unwrap();
+    let n: i64 = q(&mut c, &["CLIENT", "KILL", "ID", &vid.to_string()]);
     assert_eq!(n, 0);
     assert_eq!(
         err_of(
@@ -399,11 +350,7 @@ fn client_kill() {
     // A round trip first, so the server has surely accepted it.
     assert_eq!(line(&mut v2, &["PING"]), "+PONG");
     let addr = v2.s.local_addr().unwrap().to_string();
-    let _: () = redis::cmd("CLIENT")
-        .arg("KILL")
-        .arg(&addr)
-        .query(&mut c)
-        .unwrap();
+    let _: () = q(&mut c, &["CLIENT", "KILL", &addr]);
     assert!(v2.closed());
 
     // ADDR filter; SKIPME yes (default) spares the caller.
@@ -433,15 +380,10 @@ fn client_kill() {
     let mut b = s.raw();
     assert_eq!(line(&mut a, &["PING"]), "+PONG");
     assert_eq!(line(&mut b, &["PING"]), "+PONG");
-    let n: i64 = redis::cmd("CLIENT")
-        .arg("KILL")
-        .arg("TYPE")
-        .arg("normal")
-        .query(&mut c)
-        .unwrap();
+    let n: i64 = q(&mut c, &["CLIENT", "KILL", "TYPE", "normal"]);
     assert_eq!(n, 2);
     assert!(a.closed() && b.closed());
-    let pong: String = redis::cmd("PING").query(&mut c).unwrap();
+    let pong: String = q(&mut c, &["PING"]);
     assert_eq!(pong, "PONG");
 
     // USER and LADDR filters.
@@ -449,33 +391,18 @@ fn client_kill() {
     let mut b = s.raw();
     assert_eq!(line(&mut a, &["PING"]), "+PONG");
     assert_eq!(line(&mut b, &["PING"]), "+PONG");
-    let n: i64 = redis::cmd("CLIENT")
-        .arg("KILL")
-        .arg("USER")
-        .arg("default")
-        .query(&mut c)
-        .unwrap();
+    let n: i64 = q(&mut c, &["CLIENT", "KILL", "USER", "default"]);
     assert_eq!(n, 2);
     assert!(a.closed() && b.closed());
     let mut a = s.raw();
     assert_eq!(line(&mut a, &["PING"]), "+PONG");
     let laddr = format!("127.0.0.1:{}", s.port);
-    let n: i64 = redis::cmd("CLIENT")
-        .arg("KILL")
-        .arg("LADDR")
-        .arg("127.0.0.1:1")
-        .query(&mut c)
-        .unwrap();
+    let n: i64 = q(&mut c, &["CLIENT", "KILL", "LADDR", "127.0.0.1:1"]);
     assert_eq!(n, 0);
-    let n: i64 = redis::cmd("CLIENT")
-        .arg("KILL")
-        .arg("LADDR")
-        .arg(&laddr)
-        .query(&mut c)
-        .unwrap();
+    let n: i64 = q(&mut c, &["CLIENT", "KILL", "LADDR", &laddr]);
     assert_eq!(n, 1);
     assert!(a.closed());
-    let pong: String = redis::cmd("PING").query(&mut c).unwrap();
+    let pong: String = q(&mut c, &["PING"]);
     assert_eq!(pong, "PONG");
 }
 
@@ -532,14 +459,14 @@ fn reset_clears_state() {
     );
     // The watch is gone: another client's write no longer matters.
     let mut c = s.conn();
-    let _: () = redis::cmd("SET").arg("w").arg("1").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["SET", "w", "1"]);
     assert_eq!(line(&mut r, &["MULTI"]), "+OK");
     assert_eq!(line(&mut r, &["PING"]), "+QUEUED");
     r.send(&resp(&[b"EXEC"]));
     assert_eq!(r.read_until(b"PONG\r\n"), b"*1\r\n+PONG\r\n");
     // A watch already dirtied is dropped by RESET too.
     assert_eq!(line(&mut r, &["WATCH", "w"]), "+OK");
-    let _: () = redis::cmd("SET").arg("w").arg("2").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["SET", "w", "2"]);
     assert_eq!(line(&mut r, &["RESET"]), "+RESET");
     assert_eq!(line(&mut r, &["MULTI"]), "+OK");
     assert_eq!(line(&mut r, &["PING"]), "+QUEUED");

@@ -1,7 +1,7 @@
 //! Transactions: MULTI / EXEC / DISCARD / WATCH / UNWATCH.
 mod common;
 
-use common::{line, resp};
+use common::{line, q, resp};
 
 #[test]
 fn multi_exec_discard() {
@@ -78,14 +78,14 @@ fn watch_other_client_modifies() {
     let mut c = s.conn();
     assert_eq!(line(&mut r, &["SET", "w", "1"]), "+OK");
     assert_eq!(line(&mut r, &["WATCH", "w", "other"]), "+OK");
-    let _: () = redis::cmd("SET").arg("w").arg("2").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["SET", "w", "2"]);
     assert_eq!(line(&mut r, &["MULTI"]), "+OK");
     assert_eq!(line(&mut r, &["SET", "w", "3"]), "+QUEUED");
     assert_eq!(line(&mut r, &["EXEC"]), "*-1");
-    let v: String = redis::cmd("GET").arg("w").query(&mut c).unwrap();
+    let v: String = q(&mut c, &["GET", "w"]);
     assert_eq!(v, "2");
     // The failed EXEC unwatched: a new transaction goes through.
-    let _: () = redis::cmd("SET").arg("w").arg("4").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["SET", "w", "4"]);
     assert_eq!(line(&mut r, &["MULTI"]), "+OK");
     assert_eq!(line(&mut r, &["SET", "w", "5"]), "+QUEUED");
     r.send(&resp(&[b"EXEC"]));
@@ -93,13 +93,9 @@ fn watch_other_client_modifies() {
     // A write to an unwatched key, or to the same key name in another db,
     // does not dirty the transaction.
     assert_eq!(line(&mut r, &["WATCH", "w"]), "+OK");
-    let _: () = redis::cmd("SET")
-        .arg("unrelated")
-        .arg("1")
-        .query(&mut c)
-        .unwrap();
-    let _: () = redis::cmd("SELECT").arg(1).query(&mut c).unwrap();
-    let _: () = redis::cmd("SET").arg("w").arg("1").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["SET", "unrelated", "1"]);
+    let _: () = q(&mut c, &["SELECT", "1"]);
+    let _: () = q(&mut c, &["SET", "w", "1"]);
     assert_eq!(line(&mut r, &["MULTI"]), "+OK");
     assert_eq!(line(&mut r, &["PING"]), "+QUEUED");
     r.send(&resp(&[b"EXEC"]));
@@ -107,8 +103,8 @@ fn watch_other_client_modifies() {
     // A modification *while queued* also counts.
     assert_eq!(line(&mut r, &["WATCH", "w"]), "+OK");
     assert_eq!(line(&mut r, &["MULTI"]), "+OK");
-    let _: () = redis::cmd("SELECT").arg(0).query(&mut c).unwrap();
-    let _: () = redis::cmd("DEL").arg("w").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["SELECT", "0"]);
+    let _: () = q(&mut c, &["DEL", "w"]);
     assert_eq!(line(&mut r, &["PING"]), "+QUEUED");
     assert_eq!(line(&mut r, &["EXEC"]), "*-1");
 }
@@ -166,7 +162,7 @@ fn watch_cleanup_on_disconnect() {
     std::thread::sleep(std::time::Duration::from_millis(50));
     let mut r2 = s.raw();
     let mut c = s.conn();
-    let _: () = redis::cmd("SET").arg("k").arg("1").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["SET", "k", "1"]);
     assert_eq!(line(&mut r2, &["MULTI"]), "+OK");
     assert_eq!(line(&mut r2, &["PING"]), "+QUEUED");
     r2.send(&resp(&[b"EXEC"]));
