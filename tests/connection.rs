@@ -2,7 +2,7 @@
 //! connection limits (maxclients, protected mode).
 mod common;
 
-use common::{err_of, line, q, resp};
+use common::{err, line, q, resp};
 use std::time::Duration;
 
 #[test]
@@ -128,7 +128,7 @@ fn client_id_name_list_info() {
     let name: Option<String> = q(&mut c, &["CLIENT", "GETNAME"]);
     assert_eq!(name.as_deref(), Some("first"));
     for bad in ["a b", "a\nb", "x\x01"] {
-        let e = err_of(redis::cmd("CLIENT").arg("SETNAME").arg(bad).query(&mut c));
+        let e = err(&mut c, &["CLIENT", "SETNAME", bad]);
         assert_eq!(
             e,
             "ERR Client names cannot contain spaces, newlines or special characters."
@@ -207,29 +207,14 @@ fn client_id_name_list_info() {
     let l: String = q(&mut c, &["CLIENT", "LIST", "TYPE", "pubsub"]);
     assert_eq!(l, "");
     assert_eq!(
-        err_of(
-            redis::cmd("CLIENT")
-                .arg("LIST")
-                .arg("TYPE")
-                .arg("bogus")
-                .query(&mut c)
-        ),
+        err(&mut c, &["CLIENT", "LIST", "TYPE", "bogus"]),
         "ERR Unknown client type 'bogus'"
     );
     assert_eq!(
-        err_of(
-            redis::cmd("CLIENT")
-                .arg("LIST")
-                .arg("ID")
-                .arg("x")
-                .query(&mut c)
-        ),
+        err(&mut c, &["CLIENT", "LIST", "ID", "x"]),
         "ERR Invalid client ID"
     );
-    assert_eq!(
-        err_of(redis::cmd("CLIENT").arg("LIST").arg("FOO").query(&mut c)),
-        "ERR syntax error"
-    );
+    assert_eq!(err(&mut c, &["CLIENT", "LIST", "FOO"]), "ERR syntax error");
 
     let info: String = q(&mut c2, &["CLIENT", "INFO"]);
     assert!(info.starts_with(&format!("id={id2} ")), "{info}");
@@ -251,7 +236,7 @@ fn client_id_name_list_info() {
     );
 
     assert_eq!(
-        err_of(redis::cmd("CLIENT").arg("NOSUCH").query(&mut c)),
+        err(&mut c, &["CLIENT", "NOSUCH"]),
         "ERR unknown subcommand 'NOSUCH'. Try CLIENT HELP."
     );
     let help: Vec<String> = q(&mut c, &["CLIENT", "HELP"]);
@@ -259,13 +244,7 @@ fn client_id_name_list_info() {
     let _: () = q(&mut c, &["CLIENT", "SETINFO", "LIB-NAME", "mylib"]);
     let _: () = q(&mut c, &["CLIENT", "SETINFO", "lib-ver", "1.0"]);
     assert_eq!(
-        err_of(
-            redis::cmd("CLIENT")
-                .arg("SETINFO")
-                .arg("foo")
-                .arg("x")
-                .query(&mut c)
-        ),
+        err(&mut c, &["CLIENT", "SETINFO", "foo", "x"]),
         "ERR Unrecognized option 'foo'"
     );
     let _: () = q(&mut c, &["CLIENT", "NO-EVICT", "on"]);
@@ -273,12 +252,7 @@ fn client_id_name_list_info() {
     assert!(info.contains(" flags=e "), "{info}");
     let _: () = q(&mut c, &["CLIENT", "NO-EVICT", "off"]);
     assert_eq!(
-        err_of(
-            redis::cmd("CLIENT")
-                .arg("NO-EVICT")
-                .arg("maybe")
-                .query(&mut c)
-        ),
+        err(&mut c, &["CLIENT", "NO-EVICT", "maybe"]),
         "ERR syntax error"
     );
 }
@@ -298,50 +272,24 @@ fn client_kill() {
     let n: i64 = q(&mut c, &["CLIENT", "KILL", "ID", &vid.to_string()]);
     assert_eq!(n, 0);
     assert_eq!(
-        err_of(
-            redis::cmd("CLIENT")
-                .arg("KILL")
-                .arg("ID")
-                .arg(0)
-                .query(&mut c)
-        ),
+        err(&mut c, &["CLIENT", "KILL", "ID", "0"]),
         "ERR client-id should be greater than 0"
     );
     assert_eq!(
-        err_of(
-            redis::cmd("CLIENT")
-                .arg("KILL")
-                .arg("ID")
-                .arg(1)
-                .arg("SKIPME")
-                .query(&mut c)
-        ),
+        err(&mut c, &["CLIENT", "KILL", "ID", "1", "SKIPME"]),
         "ERR syntax error"
     );
     // Three arguments is the old form: "ID" is taken as an address.
+    assert_eq!(err(&mut c, &["CLIENT", "KILL", "ID"]), "ERR No such client");
     assert_eq!(
-        err_of(redis::cmd("CLIENT").arg("KILL").arg("ID").query(&mut c)),
-        "ERR No such client"
-    );
-    assert_eq!(
-        err_of(
-            redis::cmd("CLIENT")
-                .arg("KILL")
-                .arg("USER")
-                .arg("nobody")
-                .arg("SKIPME")
-                .arg("no")
-                .query(&mut c)
+        err(
+            &mut c,
+            &["CLIENT", "KILL", "USER", "nobody", "SKIPME", "no"]
         ),
         "ERR No such user 'nobody'"
     );
     assert_eq!(
-        err_of(
-            redis::cmd("CLIENT")
-                .arg("KILL")
-                .arg("1.2.3.4:5")
-                .query(&mut c)
-        ),
+        err(&mut c, &["CLIENT", "KILL", "1.2.3.4:5"]),
         "ERR No such client"
     );
 

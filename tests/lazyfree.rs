@@ -1,7 +1,7 @@
 //! Lazy free: UNLINK / FLUSH ASYNC / lazyfree-lazy-* over a real server.
 mod common;
 
-use common::q;
+use common::{err, q};
 
 use std::time::{Duration, Instant};
 
@@ -119,11 +119,8 @@ fn flush_sync_and_syntax() {
     let _: () = q(&mut c, &["FLUSHDB", "SYNC"]);
     let n: u64 = q(&mut c, &["DBSIZE"]);
     assert_eq!(n, 0);
-    let e = redis::cmd("FLUSHDB")
-        .arg("LATER")
-        .query::<()>(&mut c)
-        .unwrap_err();
-    assert!(e.to_string().contains("syntax error"), "{e}");
+    let e = err(&mut c, &["FLUSHDB", "LATER"]);
+    assert!(e.contains("syntax error"), "{e}");
 }
 
 #[test]

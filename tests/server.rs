@@ -2,7 +2,7 @@
 //! FUNCTION FLUSH, MEMORY USAGE.
 mod common;
 
-use common::q;
+use common::{err, q};
 
 use redis::Value;
 use std::collections::HashMap;
@@ -235,23 +235,10 @@ fn command_count_info_docs() {
     assert!(list.contains(&"get".to_string()));
     let keys: Vec<String> = q(&mut c, &["COMMAND", "GETKEYS", "SET", "a", "b"]);
     assert_eq!(keys, ["a"]);
-    let e = redis::cmd("COMMAND")
-        .arg("GETKEYS")
-        .arg("PING")
-        .arg("x")
-        .query::<Value>(&mut c)
-        .unwrap_err();
-    assert!(
-        e.to_string().contains("The command has no key arguments"),
-        "{e}"
-    );
-    let e = redis::cmd("COMMAND")
-        .arg("GETKEYS")
-        .arg("NOSUCH")
-        .arg("x")
-        .query::<Value>(&mut c)
-        .unwrap_err();
-    assert!(e.to_string().contains("Invalid command specified"), "{e}");
+    let e = err(&mut c, &["COMMAND", "GETKEYS", "PING", "x"]);
+    assert!(e.contains("The command has no key arguments"), "{e}");
+    let e = err(&mut c, &["COMMAND", "GETKEYS", "NOSUCH", "x"]);
+    assert!(e.contains("Invalid command specified"), "{e}");
 }
 
 #[test]
@@ -277,14 +264,8 @@ fn time_lastsave_memory_function() {
     assert!(small > 0 && big >= 10000 && big > small);
     let none: Option<i64> = q(&mut c, &["MEMORY", "USAGE", "nokey"]);
     assert_eq!(none, None);
-    let e = redis::cmd("MEMORY")
-        .arg("USAGE")
-        .arg("k")
-        .arg("SAMPLES")
-        .arg("x")
-        .query::<Value>(&mut c)
-        .unwrap_err();
-    assert!(e.to_string().contains("not an integer"), "{e}");
+    let e = err(&mut c, &["MEMORY", "USAGE", "k", "SAMPLES", "x"]);
+    assert!(e.contains("not an integer"), "{e}");
 
     let ok: String = q(&mut c, &["FUNCTION", "FLUSH", "ASYNC"]);
     assert_eq!(ok, "OK");
@@ -318,12 +299,8 @@ fn debug_subcommands() {
         "{obj}"
     );
     assert!(obj.contains(" lru_seconds_idle:"), "{obj}");
-    let e = redis::cmd("DEBUG")
-        .arg("OBJECT")
-        .arg("nokey")
-        .query::<Value>(&mut c)
-        .unwrap_err();
-    assert!(e.to_string().contains("no such key"), "{e}");
+    let e = err(&mut c, &["DEBUG", "OBJECT", "nokey"]);
+    assert!(e.contains("no such key"), "{e}");
 
     let t = Instant::now();
     let ok: String = q(&mut c, &["DEBUG", "SLEEP", "0.2"]);
