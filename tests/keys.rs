@@ -2,7 +2,7 @@
 //! RANDOMKEY, TOUCH, COPY, DBSIZE, MOVE, SWAPDB, OBJECT.
 mod common;
 
-use common::{encoding, get, line, q, scan_all, set};
+use common::{assert_scan_arg_errors, encoding, get, line, q, scan_all, set};
 use redis::Connection;
 use std::collections::HashSet;
 
@@ -105,19 +105,7 @@ fn scan_options_and_errors() {
     let (_, keys): (String, Vec<String>) =
         q(&mut c, &["SCAN", "0", "TYPE", "string", "COUNT", "1000"]);
     assert_eq!(keys.len(), 200);
-    assert_eq!(line(&mut r, &["SCAN", "abc"]), "-ERR invalid cursor");
-    assert_eq!(
-        line(&mut r, &["SCAN", "0", "COUNT", "0"]),
-        "-ERR syntax error"
-    );
-    assert_eq!(
-        line(&mut r, &["SCAN", "0", "COUNT", "x"]),
-        "-ERR value is not an integer or out of range"
-    );
-    assert_eq!(
-        line(&mut r, &["SCAN", "0", "FOO", "1"]),
-        "-ERR syntax error"
-    );
+    assert_scan_arg_errors(&mut r, &["SCAN"]);
 }
 
 /// Every key present from start to end of a SCAN is returned at least once,

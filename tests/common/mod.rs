@@ -326,3 +326,28 @@ pub fn assert_wrongtype(r: &mut Raw, cmds: &[&[&str]]) {
         assert_eq!(line(r, cmd), WRONGTYPE, "{cmd:?}");
     }
 }
+
+/// The argument errors every SCAN-family command shares (Redis parses them
+/// in one place): `prefix` is the words before the cursor, for a key that
+/// exists.
+pub fn assert_scan_arg_errors(r: &mut Raw, prefix: &[&str]) {
+    let with = |rest: &[&'static str]| -> Vec<&str> {
+        let mut v = prefix.to_vec();
+        v.extend_from_slice(rest);
+        v
+    };
+    for bad in ["abc", "12x"] {
+        assert_eq!(line(r, &with(&[bad])), "-ERR invalid cursor", "{bad}");
+    }
+    for (rest, want) in [
+        (&["0", "COUNT", "0"][..], "-ERR syntax error"),
+        (
+            &["0", "COUNT", "x"],
+            "-ERR value is not an integer or out of range",
+        ),
+        (&["0", "BOGUS", "1"], "-ERR syntax error"),
+        (&["0", "MATCH"], "-ERR syntax error"),
+    ] {
+        assert_eq!(line(r, &with(rest)), want, "{prefix:?} {rest:?}");
+    }
+}
