@@ -1,28 +1,17 @@
 //! CONFIG GET / SET / REWRITE / RESETSTAT / HELP, and config-file start-up.
 mod common;
 
-use redis::Value;
+use common::{err, q};
 use std::collections::HashMap;
 
 fn get(c: &mut redis::Connection, pats: &[&str]) -> HashMap<String, String> {
-    let mut cmd = redis::cmd("CONFIG");
-    cmd.arg("GET");
-    for p in pats {
-        cmd.arg(*p);
-    }
-    let v: Vec<String> = cmd.query(c).unwrap();
+    let mut args = vec!["CONFIG", "GET"];
+    args.extend_from_slice(pats);
+    let v: Vec<String> = q(c, &args);
     assert_eq!(v.len() % 2, 0);
     let m: HashMap<String, String> = v.chunks(2).map(|p| (p[0].clone(), p[1].clone())).collect();
     assert_eq!(m.len() * 2, v.len(), "duplicate names in {v:?}");
     m
-}
-
-fn err(c: &mut redis::Connection, args: &[&str]) -> String {
-    let mut cmd = redis::cmd(args[0]);
-    for a in &args[1..] {
-        cmd.arg(*a);
-    }
-    cmd.query::<Value>(c).unwrap_err().to_string()
 }
 
 #[test]
@@ -55,20 +44,23 @@ fn config_get_globs_and_dedup() {
 fn config_set_pairs_and_errors() {
     let s = common::Server::start();
     let mut c = s.conn();
-    let ok: String = redis::cmd("CONFIG")
-        .arg("SET")
-        .arg("hz")
-        .arg("33")
-        .arg("maxmemory-policy")
-        .arg("allkeys-lru")
-        .query(&mut c)
-        .unwrap();
+    let ok: String = q(
+        &mut c,
+        &[
+            "CONFIG",
+            "SET",
+            "hz",
+            "33",
+            "maxmemory-policy",
+            "allkeys-lru",
+        ],
+    );
     assert_eq!(ok, "OK");
     let m = get(&mut c, &["hz", "maxmemory-policy"]);
     assert_eq!(m["hz"], "33");
     assert_eq!(m["maxmemory-policy"], "allkeys-lru");
     // The server follows: INFO reports the new hz.
-    let info: String = redis::cmd("INFO").arg("server").query(&mut c).unwrap();
+    let info: String = q(&mut c, &["INFO", "server"]);
     assert!(info.contains("\r\nconfigured_hz:33\r\n"), "{info}");
     assert!(info.contains("\r\nhz:33\r\n"), "{info}");
 
@@ -101,7 +93,7 @@ fn config_set_pairs_and_errors() {
     assert!(e.contains("argument 'maxmemory-policy'"), "{e}");
     assert_eq!(get(&mut c, &["hz"])["hz"], "33");
 
-    let help: Vec<String> = redis::cmd("CONFIG").arg("HELP").query(&mut c).unwrap();
+    let help: Vec<String> = q(&mut c, &["CONFIG", "HELP"]);
     assert!(help[0].starts_with("CONFIG <subcommand>"));
     assert!(help.iter().any(|l| l.starts_with("REWRITE")));
     let e = err(&mut c, &["CONFIG", "NOSUCH"]);
@@ -122,12 +114,7 @@ fn config_set_protected_allowed_and_loglevel() {
     let mut c = s.conn();
     let sub = s.dir.join("sub");
     std::fs::create_dir_all(&sub).unwrap();
-    let _: String = redis::cmd("CONFIG")
-        .arg("SET")
-        .arg("dir")
-        .arg(sub.to_str().unwrap())
-        .query(&mut c)
-        .unwrap();
+    let _: String = q(&mut c, &["CONFIG", "SET", "dir", sub.to_str().unwrap()]);
     let got = get(&mut c, &["dir"])["dir"].clone();
     assert_eq!(
         std::fs::canonicalize(got).unwrap(),
@@ -137,12 +124,7 @@ fn config_set_protected_allowed_and_loglevel() {
     assert!(e.contains("argument 'dir'"), "{e}");
     // loglevel is applied to the logger; here only the stored value is
     // observable.
-    let _: String = redis::cmd("CONFIG")
-        .arg("SET")
-        .arg("loglevel")
-        .arg("warning")
-        .query(&mut c)
-        .unwrap();
+    let _: String = q(&mut c, &["CONFIG", "SET", "loglevel", "warning"]);
     assert_eq!(get(&mut c, &["loglevel"])["loglevel"], "warning");
 }
 
@@ -169,18 +151,21 @@ fn config_rewrite_round_trip() {
         std::fs::create_dir_all(&sdir).unwrap();
         let s = common::Server::spawn(port, sdir, &args);
         let mut c = s.conn();
-        let info: String = redis::cmd("INFO").arg("server").query(&mut c).unwrap();
+        let info: String = q(&mut c, &["INFO", "server"]);
         assert!(info.contains("\r\nconfig_file:"), "{info}");
         assert!(info.contains("ferrodis.conf"), "{info}");
-        let _: String = redis::cmd("CONFIG")
-            .arg("SET")
-            .arg("hz")
-            .arg("27")
-            .arg("maxmemory-policy")
-            .arg("volatile-ttl")
-            .query(&mut c)
-            .unwrap();
-        let ok: String = redis::cmd("CONFIG").arg("REWRITE").query(&mut c).unwrap();
+        let _: String = q(
+            &mut c,
+            &[
+                "CONFIG",
+                "SET",
+                "hz",
+                "27",
+                "maxmemory-policy",
+                "volatile-ttl",
+            ],
+        );
+        let ok: String = q(&mut c, &["CONFIG", "REWRITE"]);
         assert_eq!(ok, "OK");
     }
     let text = std::fs::read_to_string(&conf).unwrap();

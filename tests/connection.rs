@@ -2,17 +2,8 @@
 //! connection limits (maxclients, protected mode).
 mod common;
 
-use common::resp;
+use common::{err, line, q, resp};
 use std::time::Duration;
-
-fn err_of(r: redis::RedisResult<redis::Value>) -> String {
-    let e = r.expect_err("expected an error reply");
-    match (e.code(), e.detail()) {
-        (Some(code), Some(d)) => format!("{code} {d}"),
-        (Some(code), None) => code.to_string(),
-        _ => e.to_string(),
-    }
-}
 
 #[test]
 fn hello_switches_protocol() {
@@ -31,7 +22,7 @@ fn hello_switches_protocol() {
     );
     assert!(text.contains("$4\r\nrole\r\n$6\r\nmaster\r\n"), "{text}");
     // RESP3 null for a missing key.
-    assert_eq!(r.roundtrip_line(&resp(&[b"GET", b"nokey"])), "_\r\n");
+    assert_eq!(line(&mut r, &["GET", "nokey"]), "_");
     // HELLO without arguments keeps (and reports) the current protocol.
     r.send(&resp(&[b"HELLO"]));
     let text = String::from_utf8_lossy(&r.read_until(b"modules\r\n*0\r\n")).into_owned();
@@ -41,21 +32,21 @@ fn hello_switches_protocol() {
     let text = String::from_utf8_lossy(&r.read_until(b"modules\r\n*0\r\n")).into_owned();
     assert!(text.starts_with("*14\r\n"), "{text}");
     assert!(text.contains("proto\r\n:2\r\n"), "{text}");
-    assert_eq!(r.roundtrip_line(&resp(&[b"GET", b"nokey"])), "$-1\r\n");
+    assert_eq!(line(&mut r, &["GET", "nokey"]), "$-1");
     assert_eq!(
-        r.roundtrip_line(&resp(&[b"HELLO", b"4"])),
-        "-NOPROTO unsupported protocol version\r\n"
+        line(&mut r, &["HELLO", "4"]),
+        "-NOPROTO unsupported protocol version"
     );
     assert_eq!(
-        r.roundtrip_line(&resp(&[b"HELLO", b"x"])),
-        "-ERR Protocol version is not an integer or out of range\r\n"
+        line(&mut r, &["HELLO", "x"]),
+        "-ERR Protocol version is not an integer or out of range"
     );
     assert_eq!(
-        r.roundtrip_line(&resp(&[b"HELLO", b"3", b"FOO"])),
-        "-ERR Syntax error in HELLO option 'FOO'\r\n"
+        line(&mut r, &["HELLO", "3", "FOO"]),
+        "-ERR Syntax error in HELLO option 'FOO'"
     );
     // A rejected HELLO did not switch.
-    assert_eq!(r.roundtrip_line(&resp(&[b"GET", b"nokey"])), "$-1\r\n");
+    assert_eq!(line(&mut r, &["GET", "nokey"]), "$-1");
     // SETNAME through HELLO.
     r.send(&resp(&[b"HELLO", b"2", b"SETNAME", b"hello-name"]));
     r.read_until(b"modules\r\n*0\r\n");
@@ -68,55 +59,43 @@ fn auth_flows() {
     let s = common::Server::start_with(&["--requirepass", "s3cret"]);
     let mut r = s.raw();
     assert_eq!(
-        r.roundtrip_line(&resp(&[b"GET", b"k"])),
-        "-NOAUTH Authentication required.\r\n"
+        line(&mut r, &["GET", "k"]),
+        "-NOAUTH Authentication required."
     );
     assert_eq!(
-        r.roundtrip_line(&resp(&[b"AUTH", b"wrong"])),
-        "-WRONGPASS invalid username-password pair or user is disabled.\r\n"
+        line(&mut r, &["AUTH", "wrong"]),
+        "-WRONGPASS invalid username-password pair or user is disabled."
     );
     assert_eq!(
-        r.roundtrip_line(&resp(&[b"AUTH", b"bob", b"s3cret"])),
-        "-WRONGPASS invalid username-password pair or user is disabled.\r\n"
+        line(&mut r, &["AUTH", "bob", "s3cret"]),
+        "-WRONGPASS invalid username-password pair or user is disabled."
     );
-    assert_eq!(
-        r.roundtrip_line(&resp(&[b"AUTH", b"a", b"b", b"c"])),
-        "-ERR syntax error\r\n"
-    );
-    assert_eq!(
-        r.roundtrip_line(&resp(&[b"PING"])),
-        "-NOAUTH Authentication required.\r\n"
-    );
+    assert_eq!(line(&mut r, &["AUTH", "a", "b", "c"]), "-ERR syntax error");
+    assert_eq!(line(&mut r, &["PING"]), "-NOAUTH Authentication required.");
     // HELLO before AUTH is refused, HELLO AUTH authenticates.
-    let line = r.roundtrip_line(&resp(&[b"HELLO", b"3"]));
-    assert!(line.starts_with("-NOAUTH HELLO must be called"), "{line}");
+    let reply = r.roundtrip_line(&resp(&[b"HELLO", b"3"]));
+    assert!(reply.starts_with("-NOAUTH HELLO must be called"), "{reply}");
     r.send(&resp(&[b"HELLO", b"3", b"AUTH", b"default", b"s3cret"]));
     let text = String::from_utf8_lossy(&r.read_until(b"modules\r\n*0\r\n")).into_owned();
     assert!(text.starts_with("%7\r\n"), "{text}");
-    assert_eq!(r.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    assert_eq!(line(&mut r, &["PING"]), "+PONG");
 
     // AUTH <pass> and AUTH default <pass>.
     let mut r2 = s.raw();
-    assert_eq!(r2.roundtrip_line(&resp(&[b"AUTH", b"s3cret"])), "+OK\r\n");
-    assert_eq!(r2.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    assert_eq!(line(&mut r2, &["AUTH", "s3cret"]), "+OK");
+    assert_eq!(line(&mut r2, &["PING"]), "+PONG");
     // A failed AUTH does not log out an authenticated client.
     assert!(
         r2.roundtrip_line(&resp(&[b"AUTH", b"nope"]))
             .starts_with("-WRONGPASS")
     );
-    assert_eq!(r2.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    assert_eq!(line(&mut r2, &["PING"]), "+PONG");
     // RESET logs out when a password is set.
-    assert_eq!(r2.roundtrip_line(&resp(&[b"RESET"])), "+RESET\r\n");
-    assert_eq!(
-        r2.roundtrip_line(&resp(&[b"PING"])),
-        "-NOAUTH Authentication required.\r\n"
-    );
+    assert_eq!(line(&mut r2, &["RESET"]), "+RESET");
+    assert_eq!(line(&mut r2, &["PING"]), "-NOAUTH Authentication required.");
     let mut r3 = s.raw();
-    assert_eq!(
-        r3.roundtrip_line(&resp(&[b"AUTH", b"default", b"s3cret"])),
-        "+OK\r\n"
-    );
-    assert_eq!(r3.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    assert_eq!(line(&mut r3, &["AUTH", "default", "s3cret"]), "+OK");
+    assert_eq!(line(&mut r3, &["PING"]), "+PONG");
 }
 
 #[test]
@@ -124,14 +103,11 @@ fn auth_without_password() {
     let s = common::Server::start();
     let mut r = s.raw();
     assert_eq!(
-        r.roundtrip_line(&resp(&[b"AUTH", b"x"])),
-        "-ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?\r\n"
+        line(&mut r, &["AUTH", "x"]),
+        "-ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"
     );
     // The default user has no password: any password is accepted for it.
-    assert_eq!(
-        r.roundtrip_line(&resp(&[b"AUTH", b"default", b"x"])),
-        "+OK\r\n"
-    );
+    assert_eq!(line(&mut r, &["AUTH", "default", "x"]), "+OK");
     assert!(
         r.roundtrip_line(&resp(&[b"AUTH", b"other", b"x"]))
             .starts_with("-WRONGPASS")
@@ -143,36 +119,28 @@ fn client_id_name_list_info() {
     let s = common::Server::start();
     let mut c = s.conn();
     let mut c2 = s.conn();
-    let id: i64 = redis::cmd("CLIENT").arg("ID").query(&mut c).unwrap();
-    let id2: i64 = redis::cmd("CLIENT").arg("ID").query(&mut c2).unwrap();
+    let id: i64 = q(&mut c, &["CLIENT", "ID"]);
+    let id2: i64 = q(&mut c2, &["CLIENT", "ID"]);
     assert!(id > 0 && id2 > id, "{id} {id2}");
-    let name: Option<String> = redis::cmd("CLIENT").arg("GETNAME").query(&mut c).unwrap();
+    let name: Option<String> = q(&mut c, &["CLIENT", "GETNAME"]);
     assert_eq!(name, None);
-    let _: () = redis::cmd("CLIENT")
-        .arg("SETNAME")
-        .arg("first")
-        .query(&mut c)
-        .unwrap();
-    let name: Option<String> = redis::cmd("CLIENT").arg("GETNAME").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["CLIENT", "SETNAME", "first"]);
+    let name: Option<String> = q(&mut c, &["CLIENT", "GETNAME"]);
     assert_eq!(name.as_deref(), Some("first"));
     for bad in ["a b", "a\nb", "x\x01"] {
-        let e = err_of(redis::cmd("CLIENT").arg("SETNAME").arg(bad).query(&mut c));
+        let e = err(&mut c, &["CLIENT", "SETNAME", bad]);
         assert_eq!(
             e,
             "ERR Client names cannot contain spaces, newlines or special characters."
         );
     }
     // Empty clears.
-    let _: () = redis::cmd("CLIENT")
-        .arg("SETNAME")
-        .arg("")
-        .query(&mut c2)
-        .unwrap();
-    let name: Option<String> = redis::cmd("CLIENT").arg("GETNAME").query(&mut c2).unwrap();
+    let _: () = q(&mut c2, &["CLIENT", "SETNAME", ""]);
+    let name: Option<String> = q(&mut c2, &["CLIENT", "GETNAME"]);
     assert_eq!(name, None);
 
-    let _: () = redis::cmd("SELECT").arg(3).query(&mut c2).unwrap();
-    let list: String = redis::cmd("CLIENT").arg("LIST").query(&mut c).unwrap();
+    let _: () = q(&mut c2, &["SELECT", "3"]);
+    let list: String = q(&mut c, &["CLIENT", "LIST"]);
     let lines: Vec<&str> = list.lines().collect();
     assert_eq!(lines.len(), 2, "{list}");
     let mine = lines
@@ -228,55 +196,27 @@ fn client_id_name_list_info() {
     assert!(other.contains(" name= "), "{other}");
 
     // LIST ID and TYPE.
-    let l: String = redis::cmd("CLIENT")
-        .arg("LIST")
-        .arg("ID")
-        .arg(id2)
-        .arg(999999)
-        .query(&mut c)
-        .unwrap();
+    let l: String = q(
+        &mut c,
+        &["CLIENT", "LIST", "ID", &id2.to_string(), "999999"],
+    );
     assert_eq!(l.lines().count(), 1);
     assert!(l.starts_with(&format!("id={id2} ")));
-    let l: String = redis::cmd("CLIENT")
-        .arg("LIST")
-        .arg("TYPE")
-        .arg("normal")
-        .query(&mut c)
-        .unwrap();
+    let l: String = q(&mut c, &["CLIENT", "LIST", "TYPE", "normal"]);
     assert_eq!(l.lines().count(), 2);
-    let l: String = redis::cmd("CLIENT")
-        .arg("LIST")
-        .arg("TYPE")
-        .arg("pubsub")
-        .query(&mut c)
-        .unwrap();
+    let l: String = q(&mut c, &["CLIENT", "LIST", "TYPE", "pubsub"]);
     assert_eq!(l, "");
     assert_eq!(
-        err_of(
-            redis::cmd("CLIENT")
-                .arg("LIST")
-                .arg("TYPE")
-                .arg("bogus")
-                .query(&mut c)
-        ),
+        err(&mut c, &["CLIENT", "LIST", "TYPE", "bogus"]),
         "ERR Unknown client type 'bogus'"
     );
     assert_eq!(
-        err_of(
-            redis::cmd("CLIENT")
-                .arg("LIST")
-                .arg("ID")
-                .arg("x")
-                .query(&mut c)
-        ),
+        err(&mut c, &["CLIENT", "LIST", "ID", "x"]),
         "ERR Invalid client ID"
     );
-    assert_eq!(
-        err_of(redis::cmd("CLIENT").arg("LIST").arg("FOO").query(&mut c)),
-        "ERR syntax error"
-    );
+    assert_eq!(err(&mut c, &["CLIENT", "LIST", "FOO"]), "ERR syntax error");
 
-    let info: String = redis::cmd("CLIENT").arg("INFO").query(&mut c2).unwrap();
+    let info: String = q(&mut c2, &["CLIENT", "INFO"]);
     assert!(info.starts_with(&format!("id={id2} ")), "{info}");
     assert!(info.ends_with('\n'));
     assert!(
@@ -288,7 +228,7 @@ fn client_id_name_list_info() {
     let mut r = s.raw();
     r.roundtrip_line(&resp(&[b"MULTI"]));
     r.roundtrip_line(&resp(&[b"PING"]));
-    let l: String = redis::cmd("CLIENT").arg("LIST").query(&mut c).unwrap();
+    let l: String = q(&mut c, &["CLIENT", "LIST"]);
     assert!(
         l.lines()
             .any(|x| x.contains(" flags=x ") && x.contains(" multi=1 ")),
@@ -296,52 +236,23 @@ fn client_id_name_list_info() {
     );
 
     assert_eq!(
-        err_of(redis::cmd("CLIENT").arg("NOSUCH").query(&mut c)),
+        err(&mut c, &["CLIENT", "NOSUCH"]),
         "ERR unknown subcommand 'NOSUCH'. Try CLIENT HELP."
     );
-    let help: Vec<String> = redis::cmd("CLIENT").arg("HELP").query(&mut c).unwrap();
+    let help: Vec<String> = q(&mut c, &["CLIENT", "HELP"]);
     assert!(help.len() > 10 && help[0].starts_with("CLIENT <subcommand>"));
-    let _: () = redis::cmd("CLIENT")
-        .arg("SETINFO")
-        .arg("LIB-NAME")
-        .arg("mylib")
-        .query(&mut c)
-        .unwrap();
-    let _: () = redis::cmd("CLIENT")
-        .arg("SETINFO")
-        .arg("lib-ver")
-        .arg("1.0")
-        .query(&mut c)
-        .unwrap();
+    let _: () = q(&mut c, &["CLIENT", "SETINFO", "LIB-NAME", "mylib"]);
+    let _: () = q(&mut c, &["CLIENT", "SETINFO", "lib-ver", "1.0"]);
     assert_eq!(
-        err_of(
-            redis::cmd("CLIENT")
-                .arg("SETINFO")
-                .arg("foo")
-                .arg("x")
-                .query(&mut c)
-        ),
+        err(&mut c, &["CLIENT", "SETINFO", "foo", "x"]),
         "ERR Unrecognized option 'foo'"
     );
-    let _: () = redis::cmd("CLIENT")
-        .arg("NO-EVICT")
-        .arg("on")
-        .query(&mut c)
-        .unwrap();
-    let info: String = redis::cmd("CLIENT").arg("INFO").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["CLIENT", "NO-EVICT", "on"]);
+    let info: String = q(&mut c, &["CLIENT", "INFO"]);
     assert!(info.contains(" flags=e "), "{info}");
-    let _: () = redis::cmd("CLIENT")
-        .arg("NO-EVICT")
-        .arg("off")
-        .query(&mut c)
-        .unwrap();
+    let _: () = q(&mut c, &["CLIENT", "NO-EVICT", "off"]);
     assert_eq!(
-        err_of(
-            redis::cmd("CLIENT")
-                .arg("NO-EVICT")
-                .arg("maybe")
-                .query(&mut c)
-        ),
+        err(&mut c, &["CLIENT", "NO-EVICT", "maybe"]),
         "ERR syntax error"
     );
 }
@@ -355,79 +266,39 @@ fn client_kill() {
         let line = victim.roundtrip_line(&resp(&[b"CLIENT", b"ID"]));
         line.trim_start_matches(':').trim().parse().unwrap()
     };
-    let n: i64 = redis::cmd("CLIENT")
-        .arg("KILL")
-        .arg("ID")
-        .arg(vid)
-        .query(&mut c)
-        .unwrap();
+    let n: i64 = q(&mut c, &["CLIENT", "KILL", "ID", &vid.to_string()]);
     assert_eq!(n, 1);
     assert!(victim.closed());
-    let n: i64 = redis::cmd("CLIENT")
-        .arg("KILL")
-        .arg("ID")
-        .arg(vid)
-        .query(&mut c)
-        .unwrap();
+    let n: i64 = q(&mut c, &["CLIENT", "KILL", "ID", &vid.to_string()]);
     assert_eq!(n, 0);
     assert_eq!(
-        err_of(
-            redis::cmd("CLIENT")
-                .arg("KILL")
-                .arg("ID")
-                .arg(0)
-                .query(&mut c)
-        ),
+        err(&mut c, &["CLIENT", "KILL", "ID", "0"]),
         "ERR client-id should be greater than 0"
     );
     assert_eq!(
-        err_of(
-            redis::cmd("CLIENT")
-                .arg("KILL")
-                .arg("ID")
-                .arg(1)
-                .arg("SKIPME")
-                .query(&mut c)
-        ),
+        err(&mut c, &["CLIENT", "KILL", "ID", "1", "SKIPME"]),
         "ERR syntax error"
     );
     // Three arguments is the old form: "ID" is taken as an address.
+    assert_eq!(err(&mut c, &["CLIENT", "KILL", "ID"]), "ERR No such client");
     assert_eq!(
-        err_of(redis::cmd("CLIENT").arg("KILL").arg("ID").query(&mut c)),
-        "ERR No such client"
-    );
-    assert_eq!(
-        err_of(
-            redis::cmd("CLIENT")
-                .arg("KILL")
-                .arg("USER")
-                .arg("nobody")
-                .arg("SKIPME")
-                .arg("no")
-                .query(&mut c)
+        err(
+            &mut c,
+            &["CLIENT", "KILL", "USER", "nobody", "SKIPME", "no"]
         ),
         "ERR No such user 'nobody'"
     );
     assert_eq!(
-        err_of(
-            redis::cmd("CLIENT")
-                .arg("KILL")
-                .arg("1.2.3.4:5")
-                .query(&mut c)
-        ),
+        err(&mut c, &["CLIENT", "KILL", "1.2.3.4:5"]),
         "ERR No such client"
     );
 
     // Old form by address.
     let mut v2 = s.raw();
     // A round trip first, so the server has surely accepted it.
-    assert_eq!(v2.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    assert_eq!(line(&mut v2, &["PING"]), "+PONG");
     let addr = v2.s.local_addr().unwrap().to_string();
-    let _: () = redis::cmd("CLIENT")
-        .arg("KILL")
-        .arg(&addr)
-        .query(&mut c)
-        .unwrap();
+    let _: () = q(&mut c, &["CLIENT", "KILL", &addr]);
     assert!(v2.closed());
 
     // ADDR filter; SKIPME yes (default) spares the caller.
@@ -437,7 +308,7 @@ fn client_kill() {
         me.roundtrip_line(&resp(&[b"CLIENT", b"KILL", b"ADDR", myaddr.as_bytes()])),
         ":0\r\n"
     );
-    assert_eq!(me.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    assert_eq!(line(&mut me, &["PING"]), "+PONG");
     // Killing yourself: the reply still arrives, then the connection closes.
     assert_eq!(
         me.roundtrip_line(&resp(&[
@@ -455,51 +326,31 @@ fn client_kill() {
     // TYPE normal kills everybody else.
     let mut a = s.raw();
     let mut b = s.raw();
-    assert_eq!(a.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
-    assert_eq!(b.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
-    let n: i64 = redis::cmd("CLIENT")
-        .arg("KILL")
-        .arg("TYPE")
-        .arg("normal")
-        .query(&mut c)
-        .unwrap();
+    assert_eq!(line(&mut a, &["PING"]), "+PONG");
+    assert_eq!(line(&mut b, &["PING"]), "+PONG");
+    let n: i64 = q(&mut c, &["CLIENT", "KILL", "TYPE", "normal"]);
     assert_eq!(n, 2);
     assert!(a.closed() && b.closed());
-    let pong: String = redis::cmd("PING").query(&mut c).unwrap();
+    let pong: String = q(&mut c, &["PING"]);
     assert_eq!(pong, "PONG");
 
     // USER and LADDR filters.
     let mut a = s.raw();
     let mut b = s.raw();
-    assert_eq!(a.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
-    assert_eq!(b.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
-    let n: i64 = redis::cmd("CLIENT")
-        .arg("KILL")
-        .arg("USER")
-        .arg("default")
-        .query(&mut c)
-        .unwrap();
+    assert_eq!(line(&mut a, &["PING"]), "+PONG");
+    assert_eq!(line(&mut b, &["PING"]), "+PONG");
+    let n: i64 = q(&mut c, &["CLIENT", "KILL", "USER", "default"]);
     assert_eq!(n, 2);
     assert!(a.closed() && b.closed());
     let mut a = s.raw();
-    assert_eq!(a.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    assert_eq!(line(&mut a, &["PING"]), "+PONG");
     let laddr = format!("127.0.0.1:{}", s.port);
-    let n: i64 = redis::cmd("CLIENT")
-        .arg("KILL")
-        .arg("LADDR")
-        .arg("127.0.0.1:1")
-        .query(&mut c)
-        .unwrap();
+    let n: i64 = q(&mut c, &["CLIENT", "KILL", "LADDR", "127.0.0.1:1"]);
     assert_eq!(n, 0);
-    let n: i64 = redis::cmd("CLIENT")
-        .arg("KILL")
-        .arg("LADDR")
-        .arg(&laddr)
-        .query(&mut c)
-        .unwrap();
+    let n: i64 = q(&mut c, &["CLIENT", "KILL", "LADDR", &laddr]);
     assert_eq!(n, 1);
     assert!(a.closed());
-    let pong: String = redis::cmd("PING").query(&mut c).unwrap();
+    let pong: String = q(&mut c, &["PING"]);
     assert_eq!(pong, "PONG");
 }
 
@@ -535,25 +386,16 @@ fn reset_clears_state() {
     let mut r = s.raw();
     r.send(&resp(&[b"HELLO", b"3"]));
     r.read_until(b"modules\r\n*0\r\n");
-    assert_eq!(r.roundtrip_line(&resp(&[b"SELECT", b"5"])), "+OK\r\n");
-    assert_eq!(
-        r.roundtrip_line(&resp(&[b"CLIENT", b"SETNAME", b"n"])),
-        "+OK\r\n"
-    );
-    assert_eq!(r.roundtrip_line(&resp(&[b"WATCH", b"w"])), "+OK\r\n");
-    assert_eq!(r.roundtrip_line(&resp(&[b"MULTI"])), "+OK\r\n");
-    assert_eq!(
-        r.roundtrip_line(&resp(&[b"SET", b"x", b"1"])),
-        "+QUEUED\r\n"
-    );
-    assert_eq!(r.roundtrip_line(&resp(&[b"RESET"])), "+RESET\r\n");
+    assert_eq!(line(&mut r, &["SELECT", "5"]), "+OK");
+    assert_eq!(line(&mut r, &["CLIENT", "SETNAME", "n"]), "+OK");
+    assert_eq!(line(&mut r, &["WATCH", "w"]), "+OK");
+    assert_eq!(line(&mut r, &["MULTI"]), "+OK");
+    assert_eq!(line(&mut r, &["SET", "x", "1"]), "+QUEUED");
+    assert_eq!(line(&mut r, &["RESET"]), "+RESET");
     // Not in MULTI any more, RESP2, db 0, no name.
-    assert_eq!(r.roundtrip_line(&resp(&[b"GET", b"x"])), "$-1\r\n");
-    assert_eq!(r.roundtrip_line(&resp(&[b"CLIENT", b"GETNAME"])), "$-1\r\n");
-    assert_eq!(
-        r.roundtrip_line(&resp(&[b"EXEC"])),
-        "-ERR EXEC without MULTI\r\n"
-    );
+    assert_eq!(line(&mut r, &["GET", "x"]), "$-1");
+    assert_eq!(line(&mut r, &["CLIENT", "GETNAME"]), "$-1");
+    assert_eq!(line(&mut r, &["EXEC"]), "-ERR EXEC without MULTI");
     let info = String::from_utf8_lossy(&{
         r.send(&resp(&[b"CLIENT", b"INFO"]));
         r.read_until(b"\n\r\n")
@@ -565,24 +407,24 @@ fn reset_clears_state() {
     );
     // The watch is gone: another client's write no longer matters.
     let mut c = s.conn();
-    let _: () = redis::cmd("SET").arg("w").arg("1").query(&mut c).unwrap();
-    assert_eq!(r.roundtrip_line(&resp(&[b"MULTI"])), "+OK\r\n");
-    assert_eq!(r.roundtrip_line(&resp(&[b"PING"])), "+QUEUED\r\n");
+    let _: () = q(&mut c, &["SET", "w", "1"]);
+    assert_eq!(line(&mut r, &["MULTI"]), "+OK");
+    assert_eq!(line(&mut r, &["PING"]), "+QUEUED");
     r.send(&resp(&[b"EXEC"]));
     assert_eq!(r.read_until(b"PONG\r\n"), b"*1\r\n+PONG\r\n");
     // A watch already dirtied is dropped by RESET too.
-    assert_eq!(r.roundtrip_line(&resp(&[b"WATCH", b"w"])), "+OK\r\n");
-    let _: () = redis::cmd("SET").arg("w").arg("2").query(&mut c).unwrap();
-    assert_eq!(r.roundtrip_line(&resp(&[b"RESET"])), "+RESET\r\n");
-    assert_eq!(r.roundtrip_line(&resp(&[b"MULTI"])), "+OK\r\n");
-    assert_eq!(r.roundtrip_line(&resp(&[b"PING"])), "+QUEUED\r\n");
+    assert_eq!(line(&mut r, &["WATCH", "w"]), "+OK");
+    let _: () = q(&mut c, &["SET", "w", "2"]);
+    assert_eq!(line(&mut r, &["RESET"]), "+RESET");
+    assert_eq!(line(&mut r, &["MULTI"]), "+OK");
+    assert_eq!(line(&mut r, &["PING"]), "+QUEUED");
     r.send(&resp(&[b"EXEC"]));
     assert_eq!(r.read_until(b"PONG\r\n"), b"*1\r\n+PONG\r\n");
     // RESET leaves REPLY OFF.
     r.send(&resp(&[b"CLIENT", b"REPLY", b"OFF"]));
     r.send(&resp(&[b"PING"]));
-    assert_eq!(r.roundtrip_line(&resp(&[b"RESET"])), "+RESET\r\n");
-    assert_eq!(r.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    assert_eq!(line(&mut r, &["RESET"]), "+RESET");
+    assert_eq!(line(&mut r, &["PING"]), "+PONG");
 }
 
 #[test]
@@ -590,19 +432,19 @@ fn select_and_quit() {
     let s = common::Server::start();
     let mut r = s.raw();
     assert_eq!(
-        r.roundtrip_line(&resp(&[b"SELECT", b"16"])),
-        "-ERR DB index is out of range\r\n"
+        line(&mut r, &["SELECT", "16"]),
+        "-ERR DB index is out of range"
     );
     assert_eq!(
-        r.roundtrip_line(&resp(&[b"SELECT", b"-1"])),
-        "-ERR DB index is out of range\r\n"
+        line(&mut r, &["SELECT", "-1"]),
+        "-ERR DB index is out of range"
     );
     assert_eq!(
-        r.roundtrip_line(&resp(&[b"SELECT", b"x"])),
-        "-ERR value is not an integer or out of range\r\n"
+        line(&mut r, &["SELECT", "x"]),
+        "-ERR value is not an integer or out of range"
     );
-    assert_eq!(r.roundtrip_line(&resp(&[b"SELECT", b"15"])), "+OK\r\n");
-    assert_eq!(r.roundtrip_line(&resp(&[b"QUIT"])), "+OK\r\n");
+    assert_eq!(line(&mut r, &["SELECT", "15"]), "+OK");
+    assert_eq!(line(&mut r, &["QUIT"]), "+OK");
     assert!(r.closed());
 }
 
@@ -649,7 +491,7 @@ fn maxclients_rejects_extra_connection() {
 fn protected_mode_allows_loopback() {
     let s = common::Server::start_with(&["--protected-mode", "yes"]);
     let mut r = s.raw();
-    assert_eq!(r.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    assert_eq!(line(&mut r, &["PING"]), "+PONG");
 }
 
 /// A non-loopback IPv4 address of this host, if it has one: the source
@@ -686,10 +528,10 @@ fn protected_mode_refuses_non_loopback() {
     };
     let s = common::Server::start_with(&["--bind", "0.0.0.0", "--protected-mode", "yes"]);
     let mut r = connect(s.port);
-    let line = String::from_utf8_lossy(&r.read_until(b"\r\n")).into_owned();
+    let reply = String::from_utf8_lossy(&r.read_until(b"\r\n")).into_owned();
     assert!(
-        line.starts_with("-DENIED Redis is running in protected mode"),
-        "{line}"
+        reply.starts_with("-DENIED Redis is running in protected mode"),
+        "{reply}"
     );
     assert!(r.closed());
     // Loopback is still fine on the same server.
@@ -706,12 +548,9 @@ fn protected_mode_refuses_non_loopback() {
         "pw",
     ]);
     let mut r = connect(s.port);
-    assert_eq!(
-        r.roundtrip_line(&resp(&[b"PING"])),
-        "-NOAUTH Authentication required.\r\n"
-    );
+    assert_eq!(line(&mut r, &["PING"]), "-NOAUTH Authentication required.");
     drop(s);
     let s = common::Server::start_with(&["--bind", "0.0.0.0", "--protected-mode", "no"]);
     let mut r = connect(s.port);
-    assert_eq!(r.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    assert_eq!(line(&mut r, &["PING"]), "+PONG");
 }

@@ -2,24 +2,16 @@
 //! PERSIST, lazy and active expiry.
 mod common;
 
+use common::{line, q, set};
 use redis::{Connection, cmd};
 use std::time::{Duration, Instant};
 
-fn line(r: &mut common::Raw, args: &[&str]) -> String {
-    let a: Vec<&[u8]> = args.iter().map(|s| s.as_bytes()).collect();
-    r.roundtrip_line(&common::resp(&a)).trim_end().to_string()
-}
-
-fn set(c: &mut Connection, k: &str, v: &str) {
-    let _: () = cmd("SET").arg(k).arg(v).query(c).unwrap();
-}
-
 fn ttl(c: &mut Connection, k: &str) -> i64 {
-    cmd("TTL").arg(k).query(c).unwrap()
+    q(c, &["TTL", k])
 }
 
 fn pttl(c: &mut Connection, k: &str) -> i64 {
-    cmd("PTTL").arg(k).query(c).unwrap()
+    q(c, &["PTTL", k])
 }
 
 fn now_ms() -> i64 {
@@ -38,77 +30,28 @@ fn ttl_pttl_persist_basics() {
     set(&mut c, "k", "v");
     assert_eq!(ttl(&mut c, "k"), -1);
     assert_eq!(pttl(&mut c, "k"), -1);
-    assert_eq!(cmd("EXPIRETIME").arg("k").query::<i64>(&mut c).unwrap(), -1);
-    assert_eq!(
-        cmd("PEXPIRETIME").arg("none").query::<i64>(&mut c).unwrap(),
-        -2
-    );
-    assert_eq!(
-        cmd("EXPIRE")
-            .arg("k")
-            .arg(100)
-            .query::<i64>(&mut c)
-            .unwrap(),
-        1
-    );
+    assert_eq!(q::<i64>(&mut c, &["EXPIRETIME", "k"]), -1);
+    assert_eq!(q::<i64>(&mut c, &["PEXPIRETIME", "none"]), -2);
+    assert_eq!(q::<i64>(&mut c, &["EXPIRE", "k", "100"]), 1);
     assert!((99..=100).contains(&ttl(&mut c, "k")));
     assert!((99_000..=100_000).contains(&pttl(&mut c, "k")));
-    assert_eq!(
-        cmd("PEXPIRE")
-            .arg("k")
-            .arg(5000)
-            .query::<i64>(&mut c)
-            .unwrap(),
-        1
-    );
+    assert_eq!(q::<i64>(&mut c, &["PEXPIRE", "k", "5000"]), 1);
     assert!((4000..=5000).contains(&pttl(&mut c, "k")));
-    assert_eq!(cmd("PERSIST").arg("k").query::<i64>(&mut c).unwrap(), 1);
-    assert_eq!(cmd("PERSIST").arg("k").query::<i64>(&mut c).unwrap(), 0);
-    assert_eq!(cmd("PERSIST").arg("none").query::<i64>(&mut c).unwrap(), 0);
+    assert_eq!(q::<i64>(&mut c, &["PERSIST", "k"]), 1);
+    assert_eq!(q::<i64>(&mut c, &["PERSIST", "k"]), 0);
+    assert_eq!(q::<i64>(&mut c, &["PERSIST", "none"]), 0);
     assert_eq!(ttl(&mut c, "k"), -1);
-    assert_eq!(
-        cmd("EXPIRE")
-            .arg("none")
-            .arg(100)
-            .query::<i64>(&mut c)
-            .unwrap(),
-        0
-    );
+    assert_eq!(q::<i64>(&mut c, &["EXPIRE", "none", "100"]), 0);
 
     let at = now_ms() / 1000 + 500;
-    assert_eq!(
-        cmd("EXPIREAT")
-            .arg("k")
-            .arg(at)
-            .query::<i64>(&mut c)
-            .unwrap(),
-        1
-    );
-    assert_eq!(cmd("EXPIRETIME").arg("k").query::<i64>(&mut c).unwrap(), at);
-    assert_eq!(
-        cmd("PEXPIRETIME").arg("k").query::<i64>(&mut c).unwrap(),
-        at * 1000
-    );
+    assert_eq!(q::<i64>(&mut c, &["EXPIREAT", "k", &at.to_string()]), 1);
+    assert_eq!(q::<i64>(&mut c, &["EXPIRETIME", "k"]), at);
+    assert_eq!(q::<i64>(&mut c, &["PEXPIRETIME", "k"]), at * 1000);
     let pat = now_ms() + 300_000;
-    assert_eq!(
-        cmd("PEXPIREAT")
-            .arg("k")
-            .arg(pat)
-            .query::<i64>(&mut c)
-            .unwrap(),
-        1
-    );
-    assert_eq!(
-        cmd("PEXPIRETIME").arg("k").query::<i64>(&mut c).unwrap(),
-        pat
-    );
+    assert_eq!(q::<i64>(&mut c, &["PEXPIREAT", "k", &pat.to_string()]), 1);
+    assert_eq!(q::<i64>(&mut c, &["PEXPIRETIME", "k"]), pat);
     // SET without KEEPTTL drops the TTL; with KEEPTTL keeps it.
-    let _: () = cmd("SET")
-        .arg("k")
-        .arg("v2")
-        .arg("KEEPTTL")
-        .query(&mut c)
-        .unwrap();
+    let _: () = q(&mut c, &["SET", "k", "v2", "KEEPTTL"]);
     assert!(ttl(&mut c, "k") > 0);
     set(&mut c, "k", "v3");
     assert_eq!(ttl(&mut c, "k"), -1);
@@ -130,11 +73,7 @@ fn expire_in_the_past_deletes() {
             1,
             "{cmdname}"
         );
-        assert_eq!(
-            cmd("EXISTS").arg("k").query::<i64>(&mut c).unwrap(),
-            0,
-            "{cmdname}"
-        );
+        assert_eq!(q::<i64>(&mut c, &["EXISTS", "k"]), 0, "{cmdname}");
         assert_eq!(ttl(&mut c, "k"), -2);
     }
 }
@@ -165,7 +104,7 @@ fn expire_options_nx_xx_gt_lt() {
     assert_eq!(ex(&mut c, 50, &["LT"]), 1);
     assert!((49..=50).contains(&ttl(&mut c, "k")));
     assert_eq!(ex(&mut c, 60, &["XX", "GT"]), 1);
-    let _: i64 = cmd("PERSIST").arg("k").query(&mut c).unwrap();
+    let _: i64 = q(&mut c, &["PERSIST", "k"]);
     assert_eq!(
         ex(&mut c, 60, &["LT"]),
         1,
@@ -210,19 +149,10 @@ fn expire_options_nx_xx_gt_lt() {
 fn lazy_expiry_on_access() {
     let s = common::Server::start();
     let mut c = s.conn();
-    let _: () = cmd("SET")
-        .arg("k")
-        .arg("v")
-        .arg("PX")
-        .arg(50)
-        .query(&mut c)
-        .unwrap();
+    let _: () = q(&mut c, &["SET", "k", "v", "PX", "50"]);
     assert!(pttl(&mut c, "k") > 0);
     std::thread::sleep(Duration::from_millis(80));
-    assert_eq!(
-        cmd("GET").arg("k").query::<Option<String>>(&mut c).unwrap(),
-        None
-    );
+    assert_eq!(q::<Option<String>>(&mut c, &["GET", "k"]), None);
     assert_eq!(ttl(&mut c, "k"), -2);
 }
 
@@ -244,10 +174,10 @@ fn active_expiry_removes_untouched_keys() {
     set(&mut c, "persistent", "v");
     let _: () = p.query(&mut c).unwrap();
     let start = Instant::now();
-    assert!(cmd("DBSIZE").query::<i64>(&mut c).unwrap() > 1);
+    assert!(q::<i64>(&mut c, &["DBSIZE"]) > 1);
     let mut n = -1;
     while start.elapsed() < Duration::from_millis(1100) {
-        n = cmd("DBSIZE").query::<i64>(&mut c).unwrap();
+        n = q::<i64>(&mut c, &["DBSIZE"]);
         if n == 1 {
             break;
         }

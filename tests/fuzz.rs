@@ -2,24 +2,9 @@
 //! nor touch data it already holds.
 mod common;
 
+use common::Rng;
 use std::io::Write;
 use std::time::Duration;
-
-/// xorshift64*: deterministic, seeded per thread, no dependency.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 /// Starts of real-looking requests, so the fuzz reaches past the first
 /// byte of the parser (bulk headers, bulk bodies, big counts).

@@ -6,43 +6,7 @@ mod common;
 
 use std::collections::{HashMap, HashSet};
 
-use common::Raw;
-use redis::Connection;
-
-/// First reply line of a raw round trip, without the CRLF.
-fn line(r: &mut Raw, args: &[&str]) -> String {
-    let a: Vec<&[u8]> = args.iter().map(|s| s.as_bytes()).collect();
-    r.roundtrip_line(&common::resp(&a)).trim_end().to_string()
-}
-
-fn q<T: redis::FromRedisValue>(c: &mut Connection, args: &[&str]) -> T {
-    let mut cmd = redis::cmd(args[0]);
-    for a in &args[1..] {
-        cmd.arg(*a);
-    }
-    cmd.query(c)
-        .unwrap_or_else(|e| panic!("{args:?} failed: {e}"))
-}
-
-/// OBJECT ENCODING of `key` (a failing OBJECT call fails the test).
-/// (it is another family's command; the assertions below then only check
-/// replies).
-fn encoding(c: &mut Connection, key: &str) -> Option<String> {
-    match redis::cmd("OBJECT")
-        .arg("ENCODING")
-        .arg(key)
-        .query::<String>(c)
-    {
-        Ok(e) => Some(e),
-        Err(e) => panic!("OBJECT ENCODING {key}: {e}"),
-    }
-}
-
-fn assert_enc(c: &mut Connection, key: &str, want: &str) {
-    if let Some(e) = encoding(c, key) {
-        assert_eq!(e, want, "encoding of {key}");
-    }
-}
+use common::{Rng, assert_enc, assert_scan_arg_errors, assert_wrongtype, line, q, scan_all};
 
 #[test]
 fn basic_replies() {
@@ -263,24 +227,6 @@ fn hrandfield() {
     );
 }
 
-fn scan_all(c: &mut Connection, cmd: &str, key: &str, extra: &[&str]) -> (Vec<String>, usize) {
-    let mut cursor = "0".to_string();
-    let mut out = Vec::new();
-    let mut calls = 0;
-    loop {
-        let mut args = vec![cmd, key, cursor.as_str()];
-        args.extend_from_slice(extra);
-        let (next, items): (String, Vec<String>) = q(c, &args);
-        out.extend(items);
-        calls += 1;
-        assert!(calls < 10_000, "scan does not terminate");
-        if next == "0" {
-            return (out, calls);
-        }
-        cursor = next;
-    }
-}
-
 #[test]
 fn hscan_full_iteration() {
     let s = common::Server::start();
@@ -288,7 +234,7 @@ fn hscan_full_iteration() {
     let mut r = s.raw();
     // Listpack: everything in one call, cursor 0.
     q::<i64>(&mut c, &["HSET", "small", "a", "1", "b", "2", "c", "3"]);
-    let (items, calls) = scan_all(&mut c, "HSCAN", "small", &[]);
+    let (items, calls) = scan_all(&mut c, &["HSCAN", "small"], &[]);
     assert_eq!(calls, 1);
     assert_eq!(items.len(), 6);
     // Hashtable: many calls; every pair seen, with its value.
@@ -301,7 +247,7 @@ fn hscan_full_iteration() {
         let a: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
         q::<i64>(&mut c, &a);
     }
-    let (items, calls) = scan_all(&mut c, "HSCAN", "big", &["COUNT", "20"]);
+    let (items, calls) = scan_all(&mut c, &["HSCAN", "big"], &["COUNT", "20"]);
     assert!(calls > 1);
     let mut seen = HashMap::new();
     for p in items.chunks(2) {
@@ -309,28 +255,13 @@ fn hscan_full_iteration() {
         seen.insert(p[0].clone(), p[1].clone());
     }
     assert_eq!(seen.len(), 1000);
-    let (items, _) = scan_all(&mut c, "HSCAN", "big", &["MATCH", "f1?", "COUNT", "100"]);
+    let (items, _) = scan_all(&mut c, &["HSCAN", "big"], &["MATCH", "f1?", "COUNT", "100"]);
     let fields: HashSet<String> = items.chunks(2).map(|p| p[0].clone()).collect();
     let want: HashSet<String> = (10..20).map(|i| format!("f{i}")).collect();
     assert_eq!(fields, want);
-    let (items, _) = scan_all(&mut c, "HSCAN", "nokey", &[]);
+    let (items, _) = scan_all(&mut c, &["HSCAN", "nokey"], &[]);
     assert!(items.is_empty());
-    assert_eq!(
-        line(&mut r, &["HSCAN", "big", "abc"]),
-        "-ERR invalid cursor"
-    );
-    assert_eq!(
-        line(&mut r, &["HSCAN", "big", "0", "COUNT", "0"]),
-        "-ERR syntax error"
-    );
-    assert_eq!(
-        line(&mut r, &["HSCAN", "big", "0", "BOGUS", "1"]),
-        "-ERR syntax error"
-    );
-    assert_eq!(
-        line(&mut r, &["HSCAN", "big", "0", "COUNT", "x"]),
-        "-ERR value is not an integer or out of range"
-    );
+    assert_scan_arg_errors(&mut r, &["HSCAN", "big"]);
 }
 
 #[test]
@@ -435,28 +366,8 @@ fn wrongtype() {
         &["HRANDFIELD", "str", "2"],
         &["HSCAN", "str", "0"],
     ];
-    for cmd in cmds {
-        assert_eq!(
-            line(&mut r, cmd),
-            "-WRONGTYPE Operation against a key holding the wrong kind of value",
-            "{cmd:?}"
-        );
-    }
+    assert_wrongtype(&mut r, cmds);
     assert_eq!(q::<String>(&mut c, &["GET", "str"]), "x");
-}
-
-/// xorshift64*: deterministic test randomness.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
 }
 
 #[test]

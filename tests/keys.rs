@@ -2,24 +2,12 @@
 //! RANDOMKEY, TOUCH, COPY, DBSIZE, MOVE, SWAPDB, OBJECT.
 mod common;
 
-use redis::{Connection, cmd};
+use common::{assert_scan_arg_errors, encoding, get, line, q, scan_all, set};
+use redis::Connection;
 use std::collections::HashSet;
 
-fn line(r: &mut common::Raw, args: &[&str]) -> String {
-    let a: Vec<&[u8]> = args.iter().map(|s| s.as_bytes()).collect();
-    r.roundtrip_line(&common::resp(&a)).trim_end().to_string()
-}
-
-fn get(c: &mut Connection, k: &str) -> Option<String> {
-    cmd("GET").arg(k).query(c).unwrap()
-}
-
-fn set(c: &mut Connection, k: &str, v: &str) {
-    let _: () = cmd("SET").arg(k).arg(v).query(c).unwrap();
-}
-
 fn select(c: &mut Connection, db: i64) {
-    let _: () = cmd("SELECT").arg(db).query(c).unwrap();
+    let _: () = q(c, &["SELECT", &db.to_string()]);
 }
 
 #[test]
@@ -28,27 +16,21 @@ fn type_rename_renamenx() {
     let mut c = s.conn();
     let mut r = s.raw();
     set(&mut c, "a", "1");
-    assert_eq!(
-        cmd("TYPE").arg("a").query::<String>(&mut c).unwrap(),
-        "string"
-    );
-    assert_eq!(
-        cmd("TYPE").arg("zz").query::<String>(&mut c).unwrap(),
-        "none"
-    );
+    assert_eq!(q::<String>(&mut c, &["TYPE", "a"]), "string");
+    assert_eq!(q::<String>(&mut c, &["TYPE", "zz"]), "none");
 
-    let _: () = cmd("EXPIRE").arg("a").arg(100).query(&mut c).unwrap();
-    let _: () = cmd("RENAME").arg("a").arg("b").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["EXPIRE", "a", "100"]);
+    let _: () = q(&mut c, &["RENAME", "a", "b"]);
     assert_eq!(get(&mut c, "a"), None);
     assert_eq!(get(&mut c, "b").as_deref(), Some("1"));
     assert!(
-        cmd("TTL").arg("b").query::<i64>(&mut c).unwrap() > 0,
+        q::<i64>(&mut c, &["TTL", "b"]) > 0,
         "TTL moves with the key"
     );
     set(&mut c, "c", "3");
-    let _: () = cmd("RENAME").arg("b").arg("c").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["RENAME", "b", "c"]);
     assert_eq!(get(&mut c, "c").as_deref(), Some("1"));
-    assert!(cmd("TTL").arg("c").query::<i64>(&mut c).unwrap() > 0);
+    assert!(q::<i64>(&mut c, &["TTL", "c"]) > 0);
     assert_eq!(line(&mut r, &["RENAME", "nokey", "x"]), "-ERR no such key");
     assert_eq!(
         line(&mut r, &["RENAMENX", "nokey", "x"]),
@@ -57,23 +39,9 @@ fn type_rename_renamenx() {
     assert_eq!(line(&mut r, &["RENAME", "c", "c"]), "+OK");
     assert_eq!(line(&mut r, &["RENAMENX", "c", "c"]), ":0");
     set(&mut c, "d", "4");
-    assert_eq!(
-        cmd("RENAMENX")
-            .arg("c")
-            .arg("d")
-            .query::<i64>(&mut c)
-            .unwrap(),
-        0
-    );
+    assert_eq!(q::<i64>(&mut c, &["RENAMENX", "c", "d"]), 0);
     assert_eq!(get(&mut c, "d").as_deref(), Some("4"));
-    assert_eq!(
-        cmd("RENAMENX")
-            .arg("c")
-            .arg("e")
-            .query::<i64>(&mut c)
-            .unwrap(),
-        1
-    );
+    assert_eq!(q::<i64>(&mut c, &["RENAMENX", "c", "e"]), 1);
     assert_eq!(get(&mut c, "e").as_deref(), Some("1"));
     assert_eq!(get(&mut c, "c"), None);
 }
@@ -82,43 +50,35 @@ fn type_rename_renamenx() {
 fn keys_dbsize_randomkey_touch() {
     let s = common::Server::start();
     let mut c = s.conn();
-    assert_eq!(cmd("DBSIZE").query::<i64>(&mut c).unwrap(), 0);
-    assert_eq!(
-        cmd("RANDOMKEY").query::<Option<String>>(&mut c).unwrap(),
-        None
-    );
+    assert_eq!(q::<i64>(&mut c, &["DBSIZE"]), 0);
+    assert_eq!(q::<Option<String>>(&mut c, &["RANDOMKEY"]), None);
     for k in ["foo", "foobar", "bar", "fxo", ""] {
         set(&mut c, k, "v");
     }
-    assert_eq!(cmd("DBSIZE").query::<i64>(&mut c).unwrap(), 5);
-    let mut all: Vec<String> = cmd("KEYS").arg("*").query(&mut c).unwrap();
+    assert_eq!(q::<i64>(&mut c, &["DBSIZE"]), 5);
+    let mut all: Vec<String> = q(&mut c, &["KEYS", "*"]);
     all.sort();
     assert_eq!(all, vec!["", "bar", "foo", "foobar", "fxo"]);
-    let mut f: Vec<String> = cmd("KEYS").arg("f?o*").query(&mut c).unwrap();
+    let mut f: Vec<String> = q(&mut c, &["KEYS", "f?o*"]);
     f.sort();
     assert_eq!(f, vec!["foo", "foobar", "fxo"]);
-    let none: Vec<String> = cmd("KEYS").arg("nomatch*").query(&mut c).unwrap();
+    let none: Vec<String> = q(&mut c, &["KEYS", "nomatch*"]);
     assert!(none.is_empty());
     // Keys whose TTL passed are not listed.
-    let _: () = cmd("PEXPIRE").arg("bar").arg(1).query(&mut c).unwrap();
+    let _: () = q(&mut c, &["PEXPIRE", "bar", "1"]);
     std::thread::sleep(std::time::Duration::from_millis(20));
-    let all: Vec<String> = cmd("KEYS").arg("*").query(&mut c).unwrap();
+    let all: Vec<String> = q(&mut c, &["KEYS", "*"]);
     assert!(!all.contains(&"bar".to_string()));
 
     let mut seen = HashSet::new();
     for _ in 0..200 {
-        let k: Option<String> = cmd("RANDOMKEY").query(&mut c).unwrap();
+        let k: Option<String> = q(&mut c, &["RANDOMKEY"]);
         seen.insert(k.expect("a key"));
     }
     assert!(seen.len() >= 3, "{seen:?}");
     assert!(!seen.contains("bar"));
 
-    let n: i64 = cmd("TOUCH")
-        .arg("foo")
-        .arg("fxo")
-        .arg("none")
-        .query(&mut c)
-        .unwrap();
+    let n: i64 = q(&mut c, &["TOUCH", "foo", "fxo", "none"]);
     assert_eq!(n, 2);
 }
 
@@ -131,60 +91,21 @@ fn scan_options_and_errors() {
         set(&mut c, &format!("key:{i}"), "v");
         set(&mut c, &format!("other:{i}"), "v");
     }
-    let mut cursor = "0".to_string();
+    let (keys, _) = scan_all(&mut c, &["SCAN"], &["MATCH", "key:*", "COUNT", "7"]);
     let mut got = HashSet::new();
-    for _ in 0..10_000 {
-        let (next, keys): (String, Vec<String>) = cmd("SCAN")
-            .arg(&cursor)
-            .arg("MATCH")
-            .arg("key:*")
-            .arg("COUNT")
-            .arg(7)
-            .query(&mut c)
-            .unwrap();
-        for k in keys {
-            assert!(k.starts_with("key:"), "{k}");
-            got.insert(k);
-        }
-        cursor = next;
-        if cursor == "0" {
-            break;
-        }
+    for k in keys {
+        assert!(k.starts_with("key:"), "{k}");
+        got.insert(k);
     }
-    assert_eq!(cursor, "0");
     assert_eq!(got.len(), 100);
     // TYPE filter: every key is a string.
-    let (_, keys): (String, Vec<String>) = cmd("SCAN")
-        .arg(0)
-        .arg("TYPE")
-        .arg("list")
-        .arg("COUNT")
-        .arg(1000)
-        .query(&mut c)
-        .unwrap();
+    let (_, keys): (String, Vec<String>) =
+        q(&mut c, &["SCAN", "0", "TYPE", "list", "COUNT", "1000"]);
     assert!(keys.is_empty());
-    let (_, keys): (String, Vec<String>) = cmd("SCAN")
-        .arg(0)
-        .arg("TYPE")
-        .arg("string")
-        .arg("COUNT")
-        .arg(1000)
-        .query(&mut c)
-        .unwrap();
+    let (_, keys): (String, Vec<String>) =
+        q(&mut c, &["SCAN", "0", "TYPE", "string", "COUNT", "1000"]);
     assert_eq!(keys.len(), 200);
-    assert_eq!(line(&mut r, &["SCAN", "abc"]), "-ERR invalid cursor");
-    assert_eq!(
-        line(&mut r, &["SCAN", "0", "COUNT", "0"]),
-        "-ERR syntax error"
-    );
-    assert_eq!(
-        line(&mut r, &["SCAN", "0", "COUNT", "x"]),
-        "-ERR value is not an integer or out of range"
-    );
-    assert_eq!(
-        line(&mut r, &["SCAN", "0", "FOO", "1"]),
-        "-ERR syntax error"
-    );
+    assert_scan_arg_errors(&mut r, &["SCAN"]);
 }
 
 /// Every key present from start to end of a SCAN is returned at least once,
@@ -203,12 +124,7 @@ fn scan_across_resize_while_adding() {
     let mut added = 0;
     let mut calls = 0;
     loop {
-        let (next, keys): (String, Vec<String>) = cmd("SCAN")
-            .arg(&cursor)
-            .arg("COUNT")
-            .arg(10)
-            .query(&mut c)
-            .unwrap();
+        let (next, keys): (String, Vec<String>) = q(&mut c, &["SCAN", &cursor, "COUNT", "10"]);
         got.extend(keys);
         // Keep adding keys so the table resizes during the iteration.
         if added < 20_000 {
@@ -240,56 +156,18 @@ fn copy_move_swapdb() {
     let mut c = s.conn();
     let mut r = s.raw();
     set(&mut c, "src", "hello");
-    let _: () = cmd("EXPIRE").arg("src").arg(100).query(&mut c).unwrap();
-    assert_eq!(
-        cmd("COPY")
-            .arg("src")
-            .arg("dst")
-            .query::<i64>(&mut c)
-            .unwrap(),
-        1
-    );
+    let _: () = q(&mut c, &["EXPIRE", "src", "100"]);
+    assert_eq!(q::<i64>(&mut c, &["COPY", "src", "dst"]), 1);
     assert_eq!(get(&mut c, "dst").as_deref(), Some("hello"));
-    assert!(cmd("TTL").arg("dst").query::<i64>(&mut c).unwrap() > 0);
+    assert!(q::<i64>(&mut c, &["TTL", "dst"]) > 0);
     // The copy is independent of the source.
-    let _: i64 = cmd("APPEND").arg("dst").arg("!").query(&mut c).unwrap();
+    let _: i64 = q(&mut c, &["APPEND", "dst", "!"]);
     assert_eq!(get(&mut c, "src").as_deref(), Some("hello"));
-    assert_eq!(
-        cmd("COPY")
-            .arg("src")
-            .arg("dst")
-            .query::<i64>(&mut c)
-            .unwrap(),
-        0
-    );
-    assert_eq!(
-        cmd("COPY")
-            .arg("src")
-            .arg("dst")
-            .arg("REPLACE")
-            .query::<i64>(&mut c)
-            .unwrap(),
-        1
-    );
+    assert_eq!(q::<i64>(&mut c, &["COPY", "src", "dst"]), 0);
+    assert_eq!(q::<i64>(&mut c, &["COPY", "src", "dst", "REPLACE"]), 1);
     assert_eq!(get(&mut c, "dst").as_deref(), Some("hello"));
-    assert_eq!(
-        cmd("COPY")
-            .arg("nokey")
-            .arg("x")
-            .query::<i64>(&mut c)
-            .unwrap(),
-        0
-    );
-    assert_eq!(
-        cmd("COPY")
-            .arg("src")
-            .arg("src")
-            .arg("DB")
-            .arg(3)
-            .query::<i64>(&mut c)
-            .unwrap(),
-        1
-    );
+    assert_eq!(q::<i64>(&mut c, &["COPY", "nokey", "x"]), 0);
+    assert_eq!(q::<i64>(&mut c, &["COPY", "src", "src", "DB", "3"]), 1);
     assert_eq!(
         line(&mut r, &["COPY", "src", "src"]),
         "-ERR source and destination objects are the same"
@@ -312,18 +190,11 @@ fn copy_move_swapdb() {
 
     // MOVE
     set(&mut c, "m", "1");
-    assert_eq!(cmd("MOVE").arg("m").arg(1).query::<i64>(&mut c).unwrap(), 1);
+    assert_eq!(q::<i64>(&mut c, &["MOVE", "m", "1"]), 1);
     assert_eq!(get(&mut c, "m"), None);
     set(&mut c, "m", "2");
-    assert_eq!(cmd("MOVE").arg("m").arg(1).query::<i64>(&mut c).unwrap(), 0);
-    assert_eq!(
-        cmd("MOVE")
-            .arg("nokey")
-            .arg(1)
-            .query::<i64>(&mut c)
-            .unwrap(),
-        0
-    );
+    assert_eq!(q::<i64>(&mut c, &["MOVE", "m", "1"]), 0);
+    assert_eq!(q::<i64>(&mut c, &["MOVE", "nokey", "1"]), 0);
     assert_eq!(
         line(&mut r, &["MOVE", "m", "0"]),
         "-ERR source and destination objects are the same"
@@ -340,11 +211,11 @@ fn copy_move_swapdb() {
     assert_eq!(get(&mut c, "m").as_deref(), Some("1"));
 
     // SWAPDB: db1 {m:1}, db0 {src,dst,m:2}
-    let _: () = cmd("SWAPDB").arg(0).arg(1).query(&mut c).unwrap();
+    let _: () = q(&mut c, &["SWAPDB", "0", "1"]);
     assert_eq!(get(&mut c, "m").as_deref(), Some("2"));
-    assert_eq!(cmd("DBSIZE").query::<i64>(&mut c).unwrap(), 3);
+    assert_eq!(q::<i64>(&mut c, &["DBSIZE"]), 3);
     select(&mut c, 0);
-    assert_eq!(cmd("DBSIZE").query::<i64>(&mut c).unwrap(), 1);
+    assert_eq!(q::<i64>(&mut c, &["DBSIZE"]), 1);
     assert_eq!(
         line(&mut r, &["SWAPDB", "0", "x"]),
         "-ERR invalid second DB index"
@@ -366,19 +237,19 @@ fn swapdb_invalidates_watch() {
     let mut c = s.conn();
     let mut other = s.conn();
     set(&mut c, "w", "1");
-    let _: () = cmd("WATCH").arg("w").query(&mut c).unwrap();
-    let _: () = cmd("SWAPDB").arg(0).arg(1).query(&mut other).unwrap();
-    let _: () = cmd("MULTI").query(&mut c).unwrap();
-    let _: () = cmd("SET").arg("w").arg("2").query(&mut c).unwrap();
-    let v: Option<Vec<String>> = cmd("EXEC").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["WATCH", "w"]);
+    let _: () = q(&mut other, &["SWAPDB", "0", "1"]);
+    let _: () = q(&mut c, &["MULTI"]);
+    let _: () = q(&mut c, &["SET", "w", "2"]);
+    let v: Option<Vec<String>> = q(&mut c, &["EXEC"]);
     assert_eq!(v, None, "EXEC must fail after SWAPDB touched a watched db");
 
     // A watched key that exists in neither swapped db is not touched.
-    let _: () = cmd("WATCH").arg("absent").query(&mut c).unwrap();
-    let _: () = cmd("SWAPDB").arg(0).arg(1).query(&mut other).unwrap();
-    let _: () = cmd("MULTI").query(&mut c).unwrap();
-    let _: () = cmd("SET").arg("x").arg("1").query(&mut c).unwrap();
-    let v: Option<Vec<String>> = cmd("EXEC").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["WATCH", "absent"]);
+    let _: () = q(&mut other, &["SWAPDB", "0", "1"]);
+    let _: () = q(&mut c, &["MULTI"]);
+    let _: () = q(&mut c, &["SET", "x", "1"]);
+    let v: Option<Vec<String>> = q(&mut c, &["EXEC"]);
     assert_eq!(v, Some(vec!["OK".to_string()]));
 }
 
@@ -390,29 +261,20 @@ fn object_subcommands() {
     set(&mut c, "i", "123");
     set(&mut c, "bigint", "123456");
     set(&mut c, "s", "abc");
-    let enc = |c: &mut Connection, k: &str| -> Option<String> {
-        cmd("OBJECT").arg("ENCODING").arg(k).query(c).unwrap()
-    };
-    assert_eq!(enc(&mut c, "i").as_deref(), Some("int"));
-    assert_eq!(enc(&mut c, "s").as_deref(), Some("embstr"));
-    assert_eq!(enc(&mut c, "nokey"), None);
-    let rc = |c: &mut Connection, k: &str| -> i64 {
-        cmd("OBJECT").arg("REFCOUNT").arg(k).query(c).unwrap()
-    };
+    assert_eq!(encoding(&mut c, "i").as_deref(), Some("int"));
+    assert_eq!(encoding(&mut c, "s").as_deref(), Some("embstr"));
+    assert_eq!(encoding(&mut c, "nokey"), None);
+    let rc = |c: &mut Connection, k: &str| -> i64 { q(c, &["OBJECT", "REFCOUNT", k]) };
     assert_eq!(rc(&mut c, "i"), 2147483647);
     assert_eq!(rc(&mut c, "bigint"), 1);
     assert_eq!(rc(&mut c, "s"), 1);
-    let idle: i64 = cmd("OBJECT")
-        .arg("IDLETIME")
-        .arg("s")
-        .query(&mut c)
-        .unwrap();
+    let idle: i64 = q(&mut c, &["OBJECT", "IDLETIME", "s"]);
     assert!((0..=2).contains(&idle), "{idle}");
     assert_eq!(
         line(&mut r, &["OBJECT", "FREQ", "s"]),
         "-ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."
     );
-    let help: Vec<String> = cmd("OBJECT").arg("HELP").query(&mut c).unwrap();
+    let help: Vec<String> = q(&mut c, &["OBJECT", "HELP"]);
     assert!(help[0].starts_with("OBJECT <subcommand>"));
     assert_eq!(
         help.last().map(String::as_str),
@@ -434,7 +296,7 @@ fn object_under_lfu_policy() {
     let mut c = s.conn();
     let mut r = s.raw();
     set(&mut c, "s", "abc");
-    let f: i64 = cmd("OBJECT").arg("FREQ").arg("s").query(&mut c).unwrap();
+    let f: i64 = q(&mut c, &["OBJECT", "FREQ", "s"]);
     assert!((0..=255).contains(&f));
     assert!(
         line(&mut r, &["OBJECT", "IDLETIME", "s"])

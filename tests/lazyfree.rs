@@ -1,10 +1,12 @@
 //! Lazy free: UNLINK / FLUSH ASYNC / lazyfree-lazy-* over a real server.
 mod common;
 
+use common::{err, q};
+
 use std::time::{Duration, Instant};
 
 fn info_field(c: &mut redis::Connection, field: &str) -> u64 {
-    let info: String = redis::cmd("INFO").arg("memory").query(c).unwrap();
+    let info: String = q(c, &["INFO", "memory"]);
     info.lines()
         .find_map(|l| l.strip_prefix(&format!("{field}:")))
         .unwrap_or_else(|| panic!("INFO has no {field}"))
@@ -44,15 +46,15 @@ fn unlink_big_set_returns_at_once_and_is_counted() {
     let s = common::Server::start();
     let mut c = s.conn();
     fill_set(&mut c, "big", 1_000_000);
-    let card: u64 = redis::cmd("SCARD").arg("big").query(&mut c).unwrap();
+    let card: u64 = q(&mut c, &["SCARD", "big"]);
     assert_eq!(card, 1_000_000);
     let before = info_field(&mut c, "lazyfreed_objects");
     let t = Instant::now();
-    let n: u64 = redis::cmd("UNLINK").arg("big").query(&mut c).unwrap();
+    let n: u64 = q(&mut c, &["UNLINK", "big"]);
     let took = t.elapsed();
     assert_eq!(n, 1);
     assert!(took < Duration::from_millis(200), "UNLINK took {took:?}");
-    let exists: u64 = redis::cmd("EXISTS").arg("big").query(&mut c).unwrap();
+    let exists: u64 = q(&mut c, &["EXISTS", "big"]);
     assert_eq!(exists, 0);
     wait_pending_zero(&mut c);
     assert!(info_field(&mut c, "lazyfreed_objects") >= before + 1);
@@ -63,18 +65,9 @@ fn small_values_are_freed_inline() {
     let s = common::Server::start();
     let mut c = s.conn();
     let before = info_field(&mut c, "lazyfreed_objects");
-    let _: () = redis::cmd("SADD")
-        .arg("s")
-        .arg("a")
-        .arg("b")
-        .query(&mut c)
-        .unwrap();
-    let _: () = redis::cmd("SET").arg("k").arg("v").query(&mut c).unwrap();
-    let n: u64 = redis::cmd("UNLINK")
-        .arg("s")
-        .arg("k")
-        .query(&mut c)
-        .unwrap();
+    let _: () = q(&mut c, &["SADD", "s", "a", "b"]);
+    let _: () = q(&mut c, &["SET", "k", "v"]);
+    let n: u64 = q(&mut c, &["UNLINK", "s", "k"]);
     assert_eq!(n, 2);
     assert_eq!(
         info_field(&mut c, "lazyfreed_objects"),
@@ -100,28 +93,20 @@ fn flushall_async_keeps_writes_made_after_it() {
         let cl = redis::Client::open(format!("redis://127.0.0.1:{port}/")).unwrap();
         let mut w = cl.get_connection().unwrap();
         for i in 0..2_000 {
-            let _: () = redis::cmd("SET")
-                .arg(format!("new:{i}"))
-                .arg(i)
-                .query(&mut w)
-                .unwrap();
+            let _: () = q(&mut w, &["SET", &format!("new:{i}"), &i.to_string()]);
         }
     });
     std::thread::sleep(Duration::from_millis(5));
-    let _: () = redis::cmd("FLUSHALL").arg("ASYNC").query(&mut c).unwrap();
-    let after_flush: Vec<String> = redis::cmd("KEYS").arg("old:*").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["FLUSHALL", "ASYNC"]);
+    let after_flush: Vec<String> = q(&mut c, &["KEYS", "old:*"]);
     assert!(after_flush.is_empty());
     // Keys written by the writer after the flush: write a marker now and
     // check it and every later write survive.
-    let _: () = redis::cmd("SET")
-        .arg("marker")
-        .arg("1")
-        .query(&mut c)
-        .unwrap();
+    let _: () = q(&mut c, &["SET", "marker", "1"]);
     writer.join().unwrap();
-    let v: String = redis::cmd("GET").arg("marker").query(&mut c).unwrap();
+    let v: String = q(&mut c, &["GET", "marker"]);
     assert_eq!(v, "1");
-    let last: String = redis::cmd("GET").arg("new:1999").query(&mut c).unwrap();
+    let last: String = q(&mut c, &["GET", "new:1999"]);
     assert_eq!(last, "1999");
     wait_pending_zero(&mut c);
 }
@@ -130,15 +115,12 @@ fn flushall_async_keeps_writes_made_after_it() {
 fn flush_sync_and_syntax() {
     let s = common::Server::start();
     let mut c = s.conn();
-    let _: () = redis::cmd("SET").arg("a").arg("1").query(&mut c).unwrap();
-    let _: () = redis::cmd("FLUSHDB").arg("SYNC").query(&mut c).unwrap();
-    let n: u64 = redis::cmd("DBSIZE").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["SET", "a", "1"]);
+    let _: () = q(&mut c, &["FLUSHDB", "SYNC"]);
+    let n: u64 = q(&mut c, &["DBSIZE"]);
     assert_eq!(n, 0);
-    let e = redis::cmd("FLUSHDB")
-        .arg("LATER")
-        .query::<()>(&mut c)
-        .unwrap_err();
-    assert!(e.to_string().contains("syntax error"), "{e}");
+    let e = err(&mut c, &["FLUSHDB", "LATER"]);
+    assert!(e.contains("syntax error"), "{e}");
 }
 
 #[test]
@@ -148,7 +130,7 @@ fn del_obeys_lazyfree_lazy_user_del() {
         let mut c = s.conn();
         fill_set(&mut c, "big", 100_000);
         let before = info_field(&mut c, "lazyfreed_objects");
-        let n: u64 = redis::cmd("DEL").arg("big").query(&mut c).unwrap();
+        let n: u64 = q(&mut c, &["DEL", "big"]);
         assert_eq!(n, 1);
         wait_pending_zero(&mut c);
         let after = info_field(&mut c, "lazyfreed_objects");
@@ -166,14 +148,10 @@ fn set_over_big_value_with_lazy_server_del() {
     let mut c = s.conn();
     fill_set(&mut c, "k", 100_000);
     let before = info_field(&mut c, "lazyfreed_objects");
-    let _: () = redis::cmd("SET")
-        .arg("k")
-        .arg("now a string")
-        .query(&mut c)
-        .unwrap();
+    let _: () = q(&mut c, &["SET", "k", "now a string"]);
     wait_pending_zero(&mut c);
     assert!(info_field(&mut c, "lazyfreed_objects") > before);
-    let v: String = redis::cmd("GET").arg("k").query(&mut c).unwrap();
+    let v: String = q(&mut c, &["GET", "k"]);
     assert_eq!(v, "now a string");
 }
 
@@ -181,14 +159,10 @@ fn set_over_big_value_with_lazy_server_del() {
 fn big_string_is_freed_in_background() {
     let s = common::Server::start();
     let mut c = s.conn();
-    let big = vec![b'x'; 4 * 1024 * 1024];
-    let _: () = redis::cmd("SET")
-        .arg("s")
-        .arg(&big[..])
-        .query(&mut c)
-        .unwrap();
+    let big = "x".repeat(4 * 1024 * 1024);
+    let _: () = q(&mut c, &["SET", "s", &big]);
     let before = info_field(&mut c, "lazyfreed_objects");
-    let _: u64 = redis::cmd("UNLINK").arg("s").query(&mut c).unwrap();
+    let _: u64 = q(&mut c, &["UNLINK", "s"]);
     wait_pending_zero(&mut c);
     assert!(info_field(&mut c, "lazyfreed_objects") > before);
 }
@@ -199,14 +173,10 @@ fn expiry_of_big_key_with_lazy_expire() {
     let mut c = s.conn();
     fill_set(&mut c, "big", 100_000);
     let before = info_field(&mut c, "lazyfreed_objects");
-    let _: u64 = redis::cmd("PEXPIRE")
-        .arg("big")
-        .arg(50)
-        .query(&mut c)
-        .unwrap();
+    let _: u64 = q(&mut c, &["PEXPIRE", "big", "50"]);
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
-        let n: u64 = redis::cmd("DBSIZE").query(&mut c).unwrap();
+        let n: u64 = q(&mut c, &["DBSIZE"]);
         if n == 0 {
             break;
         }
@@ -223,11 +193,7 @@ fn shutdown_with_pending_jobs_exits_cleanly() {
     let mut c = s.conn();
     fill_set(&mut c, "a", 300_000);
     fill_set(&mut c, "b", 300_000);
-    let _: u64 = redis::cmd("UNLINK")
-        .arg("a")
-        .arg("b")
-        .query(&mut c)
-        .unwrap();
+    let _: u64 = q(&mut c, &["UNLINK", "a", "b"]);
     let _ = redis::cmd("SHUTDOWN").arg("NOSAVE").query::<()>(&mut c);
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {

@@ -2,6 +2,8 @@
 //! an uncompressed list; MEMORY USAGE reflects the compression.
 mod common;
 
+use common::q;
+
 use redis::Value;
 
 fn run_ops(c: &mut redis::Connection, key: &str) -> Vec<Value> {
@@ -64,13 +66,7 @@ fn run_ops(c: &mut redis::Connection, key: &str) -> Vec<Value> {
 }
 
 fn mem(c: &mut redis::Connection, key: &str) -> i64 {
-    redis::cmd("MEMORY")
-        .arg("USAGE")
-        .arg(key)
-        .arg("SAMPLES")
-        .arg(0)
-        .query(c)
-        .unwrap()
+    q(c, &["MEMORY", "USAGE", key, "SAMPLES", "0"])
 }
 
 fn fill(c: &mut redis::Connection, key: &str) {
@@ -78,11 +74,9 @@ fn fill(c: &mut redis::Connection, key: &str) {
         let vals: Vec<String> = (0..100)
             .map(|i| format!("{:016}", chunk * 100 + i))
             .collect();
-        redis::cmd("RPUSH")
-            .arg(key)
-            .arg(&vals)
-            .query::<i64>(c)
-            .unwrap();
+        let mut args = vec!["RPUSH", key];
+        args.extend(vals.iter().map(|v| v.as_str()));
+        q::<i64>(c, &args);
     }
 }
 
@@ -90,30 +84,17 @@ fn fill(c: &mut redis::Connection, key: &str) {
 fn compressed_list_replies_match_uncompressed() {
     let s = common::Server::start_with(&["--list-compress-depth", "1"]);
     let mut c = s.conn();
-    let depth: Vec<String> = redis::cmd("CONFIG")
-        .arg("GET")
-        .arg("list-compress-depth")
-        .query(&mut c)
-        .unwrap();
+    let depth: Vec<String> = q(&mut c, &["CONFIG", "GET", "list-compress-depth"]);
     assert_eq!(depth, ["list-compress-depth", "1"]);
     let compressed = run_ops(&mut c, "z");
-    let _: () = redis::cmd("CONFIG")
-        .arg("SET")
-        .arg("list-compress-depth")
-        .arg("0")
-        .query(&mut c)
-        .unwrap();
+    let _: () = q(&mut c, &["CONFIG", "SET", "list-compress-depth", "0"]);
     let plain = run_ops(&mut c, "p");
     assert_eq!(compressed.len(), plain.len());
     for (i, (a, b)) in compressed.iter().zip(&plain).enumerate() {
         assert_eq!(a, b, "reply {i}");
     }
     assert_eq!(compressed.last(), plain.last());
-    let enc: String = redis::cmd("OBJECT")
-        .arg("ENCODING")
-        .arg("z")
-        .query(&mut c)
-        .unwrap();
+    let enc: String = q(&mut c, &["OBJECT", "ENCODING", "z"]);
     assert_eq!(enc, "quicklist");
 }
 
@@ -122,38 +103,18 @@ fn memory_usage_reflects_compression_and_config_set() {
     let s = common::Server::start_with(&["--list-compress-depth", "1"]);
     let mut c = s.conn();
     fill(&mut c, "z");
-    let _: () = redis::cmd("CONFIG")
-        .arg("SET")
-        .arg("list-compress-depth")
-        .arg("0")
-        .query(&mut c)
-        .unwrap();
+    let _: () = q(&mut c, &["CONFIG", "SET", "list-compress-depth", "0"]);
     fill(&mut c, "p");
     // The depth is fixed per list at creation: "z" stays compressed.
     let (mz, mp) = (mem(&mut c, "z"), mem(&mut c, "p"));
     assert!(mz * 2 < mp, "compressed {mz} vs plain {mp}");
-    let _: () = redis::cmd("CONFIG")
-        .arg("SET")
-        .arg("list-compress-depth")
-        .arg("2")
-        .query(&mut c)
-        .unwrap();
+    let _: () = q(&mut c, &["CONFIG", "SET", "list-compress-depth", "2"]);
     fill(&mut c, "z2");
     let mz2 = mem(&mut c, "z2");
     // Only ~9 nodes: 4 stay raw at depth 2.
     assert!(mz2 * 4 < mp * 3, "depth 2: {mz2} vs plain {mp}");
-    let a: Vec<Vec<u8>> = redis::cmd("LRANGE")
-        .arg("z2")
-        .arg(0)
-        .arg(-1)
-        .query(&mut c)
-        .unwrap();
-    let b: Vec<Vec<u8>> = redis::cmd("LRANGE")
-        .arg("p")
-        .arg(0)
-        .arg(-1)
-        .query(&mut c)
-        .unwrap();
+    let a: Vec<Vec<u8>> = q(&mut c, &["LRANGE", "z2", "0", "-1"]);
+    let b: Vec<Vec<u8>> = q(&mut c, &["LRANGE", "p", "0", "-1"]);
     assert_eq!(a.len(), 4000);
     assert_eq!(a, b);
 }

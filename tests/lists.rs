@@ -2,57 +2,31 @@
 //! Redis 7.0's, plus a seeded randomized comparison with a VecDeque model.
 mod common;
 
-use common::{Raw, resp};
+use common::{Rng, WRONGTYPE, assert_wrongtype, line, q};
 use std::collections::VecDeque;
 
-/// Sends a command over raw TCP and returns its reply (one read up to a
-/// CRLF: fine for the short replies checked this way), without the final
-/// CRLF.
-fn line(r: &mut Raw, args: &[&str]) -> String {
-    let a: Vec<&[u8]> = args.iter().map(|s| s.as_bytes()).collect();
-    r.roundtrip_line(&resp(&a)).trim_end().to_string()
-}
-
-fn strs(c: &mut redis::Connection, args: &[&str]) -> Vec<String> {
-    let mut cmd = redis::cmd(args[0]);
-    for a in &args[1..] {
-        cmd.arg(*a);
-    }
-    cmd.query(c).unwrap()
-}
-
-fn int(c: &mut redis::Connection, args: &[&str]) -> i64 {
-    let mut cmd = redis::cmd(args[0]);
-    for a in &args[1..] {
-        cmd.arg(*a);
-    }
-    cmd.query(c).unwrap()
-}
-
 fn range(c: &mut redis::Connection, key: &str) -> Vec<String> {
-    strs(c, &["LRANGE", key, "0", "-1"])
+    q::<Vec<String>>(c, &["LRANGE", key, "0", "-1"])
 }
-
-const WRONGTYPE: &str = "-WRONGTYPE Operation against a key holding the wrong kind of value";
 
 #[test]
 fn push_pop_len() {
     let s = common::Server::start();
     let mut c = s.conn();
     let mut r = s.raw();
-    assert_eq!(int(&mut c, &["RPUSH", "l", "a", "b", "c"]), 3);
-    assert_eq!(int(&mut c, &["LPUSH", "l", "x", "y"]), 5);
+    assert_eq!(q::<i64>(&mut c, &["RPUSH", "l", "a", "b", "c"]), 3);
+    assert_eq!(q::<i64>(&mut c, &["LPUSH", "l", "x", "y"]), 5);
     assert_eq!(range(&mut c, "l"), ["y", "x", "a", "b", "c"]);
-    assert_eq!(int(&mut c, &["LLEN", "l"]), 5);
-    assert_eq!(int(&mut c, &["LLEN", "nokey"]), 0);
-    assert_eq!(int(&mut c, &["LPUSHX", "nokey", "a"]), 0);
-    assert_eq!(int(&mut c, &["RPUSHX", "nokey", "a", "b"]), 0);
-    assert_eq!(int(&mut c, &["EXISTS", "nokey"]), 0);
-    assert_eq!(int(&mut c, &["RPUSHX", "l", "z"]), 6);
-    assert_eq!(int(&mut c, &["LPUSHX", "l", "w"]), 7);
+    assert_eq!(q::<i64>(&mut c, &["LLEN", "l"]), 5);
+    assert_eq!(q::<i64>(&mut c, &["LLEN", "nokey"]), 0);
+    assert_eq!(q::<i64>(&mut c, &["LPUSHX", "nokey", "a"]), 0);
+    assert_eq!(q::<i64>(&mut c, &["RPUSHX", "nokey", "a", "b"]), 0);
+    assert_eq!(q::<i64>(&mut c, &["EXISTS", "nokey"]), 0);
+    assert_eq!(q::<i64>(&mut c, &["RPUSHX", "l", "z"]), 6);
+    assert_eq!(q::<i64>(&mut c, &["LPUSHX", "l", "w"]), 7);
     assert_eq!(line(&mut r, &["LPOP", "l"]), "$1\r\nw");
-    assert_eq!(strs(&mut c, &["LPOP", "l", "2"]), ["y", "x"]);
-    assert_eq!(strs(&mut c, &["RPOP", "l", "2"]), ["z", "c"]);
+    assert_eq!(q::<Vec<String>>(&mut c, &["LPOP", "l", "2"]), ["y", "x"]);
+    assert_eq!(q::<Vec<String>>(&mut c, &["RPOP", "l", "2"]), ["z", "c"]);
     assert_eq!(line(&mut r, &["LPOP", "l", "0"]), "*0");
     assert_eq!(line(&mut r, &["RPOP", "nokey"]), "$-1");
     assert_eq!(line(&mut r, &["RPOP", "nokey", "3"]), "*-1");
@@ -72,11 +46,11 @@ fn push_pop_len() {
         "-ERR wrong number of arguments for 'lpop' command"
     );
     // Popping more than there is returns everything and deletes the key.
-    assert_eq!(strs(&mut c, &["RPOP", "l", "10"]), ["b", "a"]);
-    assert_eq!(int(&mut c, &["EXISTS", "l"]), 0);
-    let _: () = redis::cmd("RPUSH").arg("e").arg("1").query(&mut c).unwrap();
+    assert_eq!(q::<Vec<String>>(&mut c, &["RPOP", "l", "10"]), ["b", "a"]);
+    assert_eq!(q::<i64>(&mut c, &["EXISTS", "l"]), 0);
+    let _: () = q(&mut c, &["RPUSH", "e", "1"]);
     assert_eq!(line(&mut r, &["RPOP", "e"]), "$1\r\n1");
-    assert_eq!(int(&mut c, &["EXISTS", "e"]), 0);
+    assert_eq!(q::<i64>(&mut c, &["EXISTS", "e"]), 0);
 }
 
 #[test]
@@ -84,15 +58,27 @@ fn lrange_lindex_indices() {
     let s = common::Server::start();
     let mut c = s.conn();
     let mut r = s.raw();
-    int(&mut c, &["RPUSH", "l", "0", "1", "2", "3", "4", "5"]);
-    assert_eq!(strs(&mut c, &["LRANGE", "l", "1", "3"]), ["1", "2", "3"]);
-    assert_eq!(strs(&mut c, &["LRANGE", "l", "-3", "-1"]), ["3", "4", "5"]);
-    assert_eq!(strs(&mut c, &["LRANGE", "l", "-100", "1"]), ["0", "1"]);
-    assert_eq!(strs(&mut c, &["LRANGE", "l", "4", "100"]), ["4", "5"]);
-    assert!(strs(&mut c, &["LRANGE", "l", "3", "2"]).is_empty());
-    assert!(strs(&mut c, &["LRANGE", "l", "6", "10"]).is_empty());
-    assert!(strs(&mut c, &["LRANGE", "l", "-1", "-2"]).is_empty());
-    assert!(strs(&mut c, &["LRANGE", "nokey", "0", "-1"]).is_empty());
+    q::<i64>(&mut c, &["RPUSH", "l", "0", "1", "2", "3", "4", "5"]);
+    assert_eq!(
+        q::<Vec<String>>(&mut c, &["LRANGE", "l", "1", "3"]),
+        ["1", "2", "3"]
+    );
+    assert_eq!(
+        q::<Vec<String>>(&mut c, &["LRANGE", "l", "-3", "-1"]),
+        ["3", "4", "5"]
+    );
+    assert_eq!(
+        q::<Vec<String>>(&mut c, &["LRANGE", "l", "-100", "1"]),
+        ["0", "1"]
+    );
+    assert_eq!(
+        q::<Vec<String>>(&mut c, &["LRANGE", "l", "4", "100"]),
+        ["4", "5"]
+    );
+    assert!(q::<Vec<String>>(&mut c, &["LRANGE", "l", "3", "2"]).is_empty());
+    assert!(q::<Vec<String>>(&mut c, &["LRANGE", "l", "6", "10"]).is_empty());
+    assert!(q::<Vec<String>>(&mut c, &["LRANGE", "l", "-1", "-2"]).is_empty());
+    assert!(q::<Vec<String>>(&mut c, &["LRANGE", "nokey", "0", "-1"]).is_empty());
     assert_eq!(
         line(&mut r, &["LRANGE", "l", "a", "1"]),
         "-ERR value is not an integer or out of range"
@@ -112,7 +98,7 @@ fn lset_linsert_lrem_ltrim() {
     let s = common::Server::start();
     let mut c = s.conn();
     let mut r = s.raw();
-    int(&mut c, &["RPUSH", "l", "a", "b", "c", "b"]);
+    q::<i64>(&mut c, &["RPUSH", "l", "a", "b", "c", "b"]);
     assert_eq!(line(&mut r, &["LSET", "l", "1", "B"]), "+OK");
     assert_eq!(line(&mut r, &["LSET", "l", "-1", "Z"]), "+OK");
     assert_eq!(range(&mut c, "l"), ["a", "B", "c", "Z"]);
@@ -129,43 +115,53 @@ fn lset_linsert_lrem_ltrim() {
         "-ERR value is not an integer or out of range"
     );
 
-    assert_eq!(int(&mut c, &["LINSERT", "l", "BEFORE", "c", "bc"]), 5);
-    assert_eq!(int(&mut c, &["LINSERT", "l", "after", "Z", "end"]), 6);
-    assert_eq!(int(&mut c, &["LINSERT", "l", "AFTER", "nope", "x"]), -1);
-    assert_eq!(int(&mut c, &["LINSERT", "nokey", "AFTER", "a", "x"]), 0);
-    assert_eq!(int(&mut c, &["EXISTS", "nokey"]), 0);
+    assert_eq!(q::<i64>(&mut c, &["LINSERT", "l", "BEFORE", "c", "bc"]), 5);
+    assert_eq!(q::<i64>(&mut c, &["LINSERT", "l", "after", "Z", "end"]), 6);
+    assert_eq!(
+        q::<i64>(&mut c, &["LINSERT", "l", "AFTER", "nope", "x"]),
+        -1
+    );
+    assert_eq!(
+        q::<i64>(&mut c, &["LINSERT", "nokey", "AFTER", "a", "x"]),
+        0
+    );
+    assert_eq!(q::<i64>(&mut c, &["EXISTS", "nokey"]), 0);
     assert_eq!(
         line(&mut r, &["LINSERT", "l", "MIDDLE", "a", "x"]),
         "-ERR syntax error"
     );
     assert_eq!(range(&mut c, "l"), ["a", "B", "bc", "c", "Z", "end"]);
 
-    int(&mut c, &["DEL", "l"]);
-    int(&mut c, &["RPUSH", "l", "x", "a", "x", "b", "x", "c", "x"]);
-    assert_eq!(int(&mut c, &["LREM", "l", "2", "x"]), 2);
+    q::<i64>(&mut c, &["DEL", "l"]);
+    q::<i64>(&mut c, &["RPUSH", "l", "x", "a", "x", "b", "x", "c", "x"]);
+    assert_eq!(q::<i64>(&mut c, &["LREM", "l", "2", "x"]), 2);
     assert_eq!(range(&mut c, "l"), ["a", "b", "x", "c", "x"]);
-    assert_eq!(int(&mut c, &["LREM", "l", "-1", "x"]), 1);
+    assert_eq!(q::<i64>(&mut c, &["LREM", "l", "-1", "x"]), 1);
     assert_eq!(range(&mut c, "l"), ["a", "b", "x", "c"]);
-    assert_eq!(int(&mut c, &["LREM", "l", "0", "x"]), 1);
-    assert_eq!(int(&mut c, &["LREM", "l", "0", "nope"]), 0);
-    assert_eq!(int(&mut c, &["LREM", "nokey", "0", "x"]), 0);
+    assert_eq!(q::<i64>(&mut c, &["LREM", "l", "0", "x"]), 1);
+    assert_eq!(q::<i64>(&mut c, &["LREM", "l", "0", "nope"]), 0);
+    assert_eq!(q::<i64>(&mut c, &["LREM", "nokey", "0", "x"]), 0);
     assert_eq!(
         line(&mut r, &["LREM", "l", "y", "x"]),
         "-ERR value is not an integer or out of range"
     );
-    assert_eq!(int(&mut c, &["LREM", "l", "0", "a"]), 1);
-    assert_eq!(int(&mut c, &["LREM", "l", "0", "b"]), 1);
-    assert_eq!(int(&mut c, &["LREM", "l", "0", "c"]), 1);
-    assert_eq!(int(&mut c, &["EXISTS", "l"]), 0, "emptied list is deleted");
+    assert_eq!(q::<i64>(&mut c, &["LREM", "l", "0", "a"]), 1);
+    assert_eq!(q::<i64>(&mut c, &["LREM", "l", "0", "b"]), 1);
+    assert_eq!(q::<i64>(&mut c, &["LREM", "l", "0", "c"]), 1);
+    assert_eq!(
+        q::<i64>(&mut c, &["EXISTS", "l"]),
+        0,
+        "emptied list is deleted"
+    );
 
-    int(&mut c, &["RPUSH", "l", "0", "1", "2", "3", "4", "5"]);
+    q::<i64>(&mut c, &["RPUSH", "l", "0", "1", "2", "3", "4", "5"]);
     assert_eq!(line(&mut r, &["LTRIM", "l", "1", "-2"]), "+OK");
     assert_eq!(range(&mut c, "l"), ["1", "2", "3", "4"]);
     assert_eq!(line(&mut r, &["LTRIM", "l", "-2", "100"]), "+OK");
     assert_eq!(range(&mut c, "l"), ["3", "4"]);
     assert_eq!(line(&mut r, &["LTRIM", "nokey", "0", "1"]), "+OK");
     assert_eq!(line(&mut r, &["LTRIM", "l", "5", "1"]), "+OK");
-    assert_eq!(int(&mut c, &["EXISTS", "l"]), 0);
+    assert_eq!(q::<i64>(&mut c, &["EXISTS", "l"]), 0);
 }
 
 #[test]
@@ -173,39 +169,30 @@ fn lpos_options() {
     let s = common::Server::start();
     let mut c = s.conn();
     let mut r = s.raw();
-    int(
+    q::<i64>(
         &mut c,
         &["RPUSH", "l", "a", "b", "c", "1", "2", "3", "c", "c"],
     );
-    assert_eq!(int(&mut c, &["LPOS", "l", "c"]), 2);
-    assert_eq!(int(&mut c, &["LPOS", "l", "c", "RANK", "2"]), 6);
-    assert_eq!(int(&mut c, &["LPOS", "l", "c", "RANK", "-1"]), 7);
-    assert_eq!(int(&mut c, &["LPOS", "l", "c", "RANK", "-3"]), 2);
+    assert_eq!(q::<i64>(&mut c, &["LPOS", "l", "c"]), 2);
+    assert_eq!(q::<i64>(&mut c, &["LPOS", "l", "c", "RANK", "2"]), 6);
+    assert_eq!(q::<i64>(&mut c, &["LPOS", "l", "c", "RANK", "-1"]), 7);
+    assert_eq!(q::<i64>(&mut c, &["LPOS", "l", "c", "RANK", "-3"]), 2);
     assert_eq!(line(&mut r, &["LPOS", "l", "c", "RANK", "4"]), "$-1");
-    let v: Vec<i64> = redis::cmd("LPOS")
-        .arg(&["l", "c", "COUNT", "0"])
-        .query(&mut c)
-        .unwrap();
+    let v: Vec<i64> = q(&mut c, &["LPOS", "l", "c", "COUNT", "0"]);
     assert_eq!(v, [2, 6, 7]);
-    let v: Vec<i64> = redis::cmd("LPOS")
-        .arg(&["l", "c", "COUNT", "2", "RANK", "-1"])
-        .query(&mut c)
-        .unwrap();
+    let v: Vec<i64> = q(&mut c, &["LPOS", "l", "c", "COUNT", "2", "RANK", "-1"]);
     assert_eq!(v, [7, 6]);
-    let v: Vec<i64> = redis::cmd("LPOS")
-        .arg(&["l", "c", "COUNT", "0", "MAXLEN", "7"])
-        .query(&mut c)
-        .unwrap();
+    let v: Vec<i64> = q(&mut c, &["LPOS", "l", "c", "COUNT", "0", "MAXLEN", "7"]);
     assert_eq!(v, [2, 6]);
-    let v: Vec<i64> = redis::cmd("LPOS")
-        .arg(&["l", "c", "COUNT", "0", "RANK", "-1", "MAXLEN", "2"])
-        .query(&mut c)
-        .unwrap();
+    let v: Vec<i64> = q(
+        &mut c,
+        &["LPOS", "l", "c", "COUNT", "0", "RANK", "-1", "MAXLEN", "2"],
+    );
     assert_eq!(v, [7, 6]);
     assert_eq!(line(&mut r, &["LPOS", "l", "a", "MAXLEN", "0"]), ":0");
     assert_eq!(line(&mut r, &["LPOS", "l", "c", "MAXLEN", "2"]), "$-1");
     // Integers stored compactly still match their string form.
-    assert_eq!(int(&mut c, &["LPOS", "l", "2"]), 4);
+    assert_eq!(q::<i64>(&mut c, &["LPOS", "l", "2"]), 4);
     assert_eq!(line(&mut r, &["LPOS", "l", "zz", "COUNT", "1"]), "*0");
     assert_eq!(line(&mut r, &["LPOS", "nokey", "a"]), "$-1");
     assert_eq!(line(&mut r, &["LPOS", "nokey", "a", "COUNT", "0"]), "*0");
@@ -240,31 +227,19 @@ fn lmove_rpoplpush_lmpop() {
     let s = common::Server::start();
     let mut c = s.conn();
     let mut r = s.raw();
-    int(&mut c, &["RPUSH", "src", "a", "b", "c"]);
-    let v: String = redis::cmd("LMOVE")
-        .arg(&["src", "dst", "LEFT", "RIGHT"])
-        .query(&mut c)
-        .unwrap();
+    q::<i64>(&mut c, &["RPUSH", "src", "a", "b", "c"]);
+    let v: String = q(&mut c, &["LMOVE", "src", "dst", "LEFT", "RIGHT"]);
     assert_eq!(v, "a");
-    let v: String = redis::cmd("RPOPLPUSH")
-        .arg(&["src", "dst"])
-        .query(&mut c)
-        .unwrap();
+    let v: String = q(&mut c, &["RPOPLPUSH", "src", "dst"]);
     assert_eq!(v, "c");
     assert_eq!(range(&mut c, "dst"), ["c", "a"]);
     // Rotation of a single list.
-    let v: String = redis::cmd("LMOVE")
-        .arg(&["dst", "dst", "RIGHT", "LEFT"])
-        .query(&mut c)
-        .unwrap();
+    let v: String = q(&mut c, &["LMOVE", "dst", "dst", "RIGHT", "LEFT"]);
     assert_eq!(v, "a");
     assert_eq!(range(&mut c, "dst"), ["a", "c"]);
-    let v: String = redis::cmd("LMOVE")
-        .arg(&["src", "dst", "right", "left"])
-        .query(&mut c)
-        .unwrap();
+    let v: String = q(&mut c, &["LMOVE", "src", "dst", "right", "left"]);
     assert_eq!(v, "b");
-    assert_eq!(int(&mut c, &["EXISTS", "src"]), 0);
+    assert_eq!(q::<i64>(&mut c, &["EXISTS", "src"]), 0);
     assert_eq!(
         line(&mut r, &["LMOVE", "src", "dst", "LEFT", "LEFT"]),
         "$-1"
@@ -274,7 +249,7 @@ fn lmove_rpoplpush_lmpop() {
         line(&mut r, &["LMOVE", "dst", "x", "UP", "LEFT"]),
         "-ERR syntax error"
     );
-    let _: () = redis::cmd("SET").arg("str").arg("v").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["SET", "str", "v"]);
     assert_eq!(
         line(&mut r, &["LMOVE", "dst", "str", "LEFT", "LEFT"]),
         WRONGTYPE
@@ -282,21 +257,15 @@ fn lmove_rpoplpush_lmpop() {
     assert_eq!(line(&mut r, &["RPOPLPUSH", "str", "dst"]), WRONGTYPE);
     assert_eq!(range(&mut c, "dst"), ["b", "a", "c"], "untouched on error");
 
-    int(&mut c, &["RPUSH", "k2", "1", "2", "3"]);
-    let v: (String, Vec<String>) = redis::cmd("LMPOP")
-        .arg(&["3", "nokey", "k2", "dst", "LEFT"])
-        .query(&mut c)
-        .unwrap();
+    q::<i64>(&mut c, &["RPUSH", "k2", "1", "2", "3"]);
+    let v: (String, Vec<String>) = q(&mut c, &["LMPOP", "3", "nokey", "k2", "dst", "LEFT"]);
     assert_eq!(v, ("k2".to_string(), vec!["1".to_string()]));
-    let v: (String, Vec<String>) = redis::cmd("LMPOP")
-        .arg(&["2", "k2", "dst", "RIGHT", "COUNT", "10"])
-        .query(&mut c)
-        .unwrap();
+    let v: (String, Vec<String>) = q(&mut c, &["LMPOP", "2", "k2", "dst", "RIGHT", "COUNT", "10"]);
     assert_eq!(
         v,
         ("k2".to_string(), vec!["3".to_string(), "2".to_string()])
     );
-    assert_eq!(int(&mut c, &["EXISTS", "k2"]), 0);
+    assert_eq!(q::<i64>(&mut c, &["EXISTS", "k2"]), 0);
     assert_eq!(line(&mut r, &["LMPOP", "2", "k2", "nokey", "LEFT"]), "*-1");
     assert_eq!(
         line(&mut r, &["LMPOP", "0", "k2", "LEFT"]),
@@ -336,30 +305,31 @@ fn wrongtype() {
     let s = common::Server::start();
     let mut c = s.conn();
     let mut r = s.raw();
-    let _: () = redis::cmd("SET").arg("s").arg("v").query(&mut c).unwrap();
-    for cmd in [
-        &["LPUSH", "s", "a"][..],
-        &["RPUSH", "s", "a"],
-        &["LPUSHX", "s", "a"],
-        &["RPUSHX", "s", "a"],
-        &["LPOP", "s"],
-        &["RPOP", "s", "2"],
-        &["LLEN", "s"],
-        &["LRANGE", "s", "0", "-1"],
-        &["LINDEX", "s", "0"],
-        &["LSET", "s", "0", "a"],
-        &["LINSERT", "s", "BEFORE", "a", "b"],
-        &["LREM", "s", "0", "a"],
-        &["LTRIM", "s", "0", "1"],
-        &["LPOS", "s", "a"],
-        &["BLPOP", "s", "0"],
-        &["BRPOP", "s", "0"],
-        &["BLMOVE", "s", "d", "LEFT", "LEFT", "0"],
-        &["BLMPOP", "0", "1", "s", "LEFT"],
-    ] {
-        assert_eq!(line(&mut r, cmd), WRONGTYPE, "{cmd:?}");
-    }
-    let v: String = redis::cmd("GET").arg("s").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["SET", "s", "v"]);
+    assert_wrongtype(
+        &mut r,
+        &[
+            &["LPUSH", "s", "a"],
+            &["RPUSH", "s", "a"],
+            &["LPUSHX", "s", "a"],
+            &["RPUSHX", "s", "a"],
+            &["LPOP", "s"],
+            &["RPOP", "s", "2"],
+            &["LLEN", "s"],
+            &["LRANGE", "s", "0", "-1"],
+            &["LINDEX", "s", "0"],
+            &["LSET", "s", "0", "a"],
+            &["LINSERT", "s", "BEFORE", "a", "b"],
+            &["LREM", "s", "0", "a"],
+            &["LTRIM", "s", "0", "1"],
+            &["LPOS", "s", "a"],
+            &["BLPOP", "s", "0"],
+            &["BRPOP", "s", "0"],
+            &["BLMOVE", "s", "d", "LEFT", "LEFT", "0"],
+            &["BLMPOP", "0", "1", "s", "LEFT"],
+        ],
+    );
+    let v: String = q(&mut c, &["GET", "s"]);
     assert_eq!(v, "v");
 }
 
@@ -369,13 +339,13 @@ fn dirty_and_watch() {
     let mut c = s.conn();
     let mut w = s.conn();
     let mut r = s.raw();
-    int(&mut c, &["RPUSH", "l", "a"]);
+    q::<i64>(&mut c, &["RPUSH", "l", "a"]);
     // An in-place edit must invalidate a WATCH (signalModifiedKey).
-    let _: () = redis::cmd("WATCH").arg("l").query(&mut w).unwrap();
+    let _: () = q(&mut w, &["WATCH", "l"]);
     assert_eq!(line(&mut r, &["LSET", "l", "0", "b"]), "+OK");
-    let _: () = redis::cmd("MULTI").query(&mut w).unwrap();
-    let _: () = redis::cmd("PING").query(&mut w).unwrap();
-    let v: redis::Value = redis::cmd("EXEC").query(&mut w).unwrap();
+    let _: () = q(&mut w, &["MULTI"]);
+    let _: () = q(&mut w, &["PING"]);
+    let v: redis::Value = q(&mut w, &["EXEC"]);
     assert_eq!(
         v,
         redis::Value::Nil,
@@ -384,23 +354,6 @@ fn dirty_and_watch() {
 }
 
 // ---------------------------------------------------------------- model
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        // xorshift64*
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545F4914F6CDD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + self.below((hi - lo + 1) as u64) as i64
-    }
-}
 
 fn value(rng: &mut Rng) -> String {
     match rng.below(4) {
@@ -495,13 +448,16 @@ fn run_model(extra: &[&str], seed: u64, ops: usize) {
                 let pivot = value(&mut rng);
                 let v = value(&mut rng);
                 let after = rng.below(2) == 0;
-                let got: i64 = redis::cmd("LINSERT")
-                    .arg("k")
-                    .arg(if after { "AFTER" } else { "BEFORE" })
-                    .arg(&pivot)
-                    .arg(&v)
-                    .query(&mut c)
-                    .unwrap();
+                let got: i64 = q(
+                    &mut c,
+                    &[
+                        "LINSERT",
+                        "k",
+                        if after { "AFTER" } else { "BEFORE" },
+                        &pivot,
+                        &v,
+                    ],
+                );
                 let want = if len == 0 {
                     0
                 } else if let Some(p) = m.iter().position(|e| *e == pivot) {
@@ -515,12 +471,7 @@ fn run_model(extra: &[&str], seed: u64, ops: usize) {
             5 => {
                 let v = value(&mut rng);
                 let count = rng.range(-2, 2);
-                let got: i64 = redis::cmd("LREM")
-                    .arg("k")
-                    .arg(count)
-                    .arg(&v)
-                    .query(&mut c)
-                    .unwrap();
+                let got: i64 = q(&mut c, &["LREM", "k", &count.to_string(), &v]);
                 let limit = if count == 0 {
                     usize::MAX
                 } else {
@@ -557,12 +508,10 @@ fn run_model(extra: &[&str], seed: u64, ops: usize) {
                 } else {
                     rng.range(-3, len + 1)
                 };
-                let _: () = redis::cmd("LTRIM")
-                    .arg("k")
-                    .arg(start)
-                    .arg(end)
-                    .query(&mut c)
-                    .unwrap();
+                let _: () = q(
+                    &mut c,
+                    &["LTRIM", "k", &start.to_string(), &end.to_string()],
+                );
                 m = match norm(m.len(), start, end) {
                     Some((s, e)) => m.range(s..=e).cloned().collect(),
                     None => VecDeque::new(),
@@ -570,8 +519,7 @@ fn run_model(extra: &[&str], seed: u64, ops: usize) {
             }
             7 => {
                 let i = rng.range(-len - 1, len);
-                let got: Option<String> =
-                    redis::cmd("LINDEX").arg("k").arg(i).query(&mut c).unwrap();
+                let got: Option<String> = q(&mut c, &["LINDEX", "k", &i.to_string()]);
                 let idx = if i < 0 { i + len } else { i };
                 let want = (idx >= 0 && idx < len).then(|| m[idx as usize].clone());
                 assert_eq!(got, want, "step {step}: LINDEX {i}");
@@ -579,12 +527,10 @@ fn run_model(extra: &[&str], seed: u64, ops: usize) {
             _ => {
                 let start = rng.range(-len - 2, len + 2);
                 let end = rng.range(-len - 2, len + 2);
-                let got: Vec<String> = redis::cmd("LRANGE")
-                    .arg("k")
-                    .arg(start)
-                    .arg(end)
-                    .query(&mut c)
-                    .unwrap();
+                let got: Vec<String> = q(
+                    &mut c,
+                    &["LRANGE", "k", &start.to_string(), &end.to_string()],
+                );
                 let want: Vec<String> = match norm(m.len(), start, end) {
                     Some((s, e)) => m.range(s..=e).cloned().collect(),
                     None => Vec::new(),
@@ -595,7 +541,7 @@ fn run_model(extra: &[&str], seed: u64, ops: usize) {
         if step % 100 == 0 || step + 1 == ops {
             let got: Vec<String> = range(&mut c, "k");
             assert_eq!(got, Vec::from(m.clone()), "step {step}: full list");
-            let exists = int(&mut c, &["EXISTS", "k"]);
+            let exists = q::<i64>(&mut c, &["EXISTS", "k"]);
             assert_eq!(exists, i64::from(!m.is_empty()), "step {step}: EXISTS");
         }
     }

@@ -1,68 +1,44 @@
 //! Transactions: MULTI / EXEC / DISCARD / WATCH / UNWATCH.
 mod common;
 
-use common::resp;
+use common::{line, q, resp};
 
 #[test]
 fn multi_exec_discard() {
     let s = common::Server::start();
     let mut r = s.raw();
-    assert_eq!(r.roundtrip_line(&resp(&[b"MULTI"])), "+OK\r\n");
-    assert_eq!(
-        r.roundtrip_line(&resp(&[b"SET", b"a", b"1"])),
-        "+QUEUED\r\n"
-    );
-    assert_eq!(
-        r.roundtrip_line(&resp(&[b"SET", b"a", b"2", b"GET"])),
-        "+QUEUED\r\n"
-    );
-    assert_eq!(r.roundtrip_line(&resp(&[b"GET", b"a"])), "+QUEUED\r\n");
+    assert_eq!(line(&mut r, &["MULTI"]), "+OK");
+    assert_eq!(line(&mut r, &["SET", "a", "1"]), "+QUEUED");
+    assert_eq!(line(&mut r, &["SET", "a", "2", "GET"]), "+QUEUED");
+    assert_eq!(line(&mut r, &["GET", "a"]), "+QUEUED");
     // Nothing ran while queued.
     let mut other = s.raw();
-    assert_eq!(other.roundtrip_line(&resp(&[b"EXISTS", b"a"])), ":0\r\n");
+    assert_eq!(line(&mut other, &["EXISTS", "a"]), ":0");
     r.send(&resp(&[b"EXEC"]));
     assert_eq!(
         r.read_until(b"$1\r\n2\r\n"),
         b"*3\r\n+OK\r\n$1\r\n1\r\n$1\r\n2\r\n"
     );
 
-    assert_eq!(r.roundtrip_line(&resp(&[b"MULTI"])), "+OK\r\n");
+    assert_eq!(line(&mut r, &["MULTI"]), "+OK");
     assert_eq!(
-        r.roundtrip_line(&resp(&[b"MULTI"])),
-        "-ERR MULTI calls can not be nested\r\n"
+        line(&mut r, &["MULTI"]),
+        "-ERR MULTI calls can not be nested"
     );
-    assert_eq!(
-        r.roundtrip_line(&resp(&[b"SET", b"a", b"9"])),
-        "+QUEUED\r\n"
-    );
-    assert_eq!(r.roundtrip_line(&resp(&[b"DISCARD"])), "+OK\r\n");
+    assert_eq!(line(&mut r, &["SET", "a", "9"]), "+QUEUED");
+    assert_eq!(line(&mut r, &["DISCARD"]), "+OK");
     r.send(&resp(&[b"GET", b"a"]));
     assert_eq!(r.read_until(b"2\r\n"), b"$1\r\n2\r\n");
-    assert_eq!(
-        r.roundtrip_line(&resp(&[b"EXEC"])),
-        "-ERR EXEC without MULTI\r\n"
-    );
-    assert_eq!(
-        r.roundtrip_line(&resp(&[b"DISCARD"])),
-        "-ERR DISCARD without MULTI\r\n"
-    );
+    assert_eq!(line(&mut r, &["EXEC"]), "-ERR EXEC without MULTI");
+    assert_eq!(line(&mut r, &["DISCARD"]), "-ERR DISCARD without MULTI");
     // Empty transaction.
-    assert_eq!(r.roundtrip_line(&resp(&[b"MULTI"])), "+OK\r\n");
-    assert_eq!(r.roundtrip_line(&resp(&[b"EXEC"])), "*0\r\n");
+    assert_eq!(line(&mut r, &["MULTI"]), "+OK");
+    assert_eq!(line(&mut r, &["EXEC"]), "*0");
     // Runtime errors inside EXEC do not abort the rest.
-    assert_eq!(r.roundtrip_line(&resp(&[b"MULTI"])), "+OK\r\n");
-    assert_eq!(
-        r.roundtrip_line(&resp(&[b"SET", b"s", b"x"])),
-        "+QUEUED\r\n"
-    );
-    assert_eq!(
-        r.roundtrip_line(&resp(&[b"SET", b"s", b"y", b"EX", b"abc"])),
-        "+QUEUED\r\n"
-    );
-    assert_eq!(
-        r.roundtrip_line(&resp(&[b"SET", b"t", b"y"])),
-        "+QUEUED\r\n"
-    );
+    assert_eq!(line(&mut r, &["MULTI"]), "+OK");
+    assert_eq!(line(&mut r, &["SET", "s", "x"]), "+QUEUED");
+    assert_eq!(line(&mut r, &["SET", "s", "y", "EX", "abc"]), "+QUEUED");
+    assert_eq!(line(&mut r, &["SET", "t", "y"]), "+QUEUED");
     r.send(&resp(&[b"EXEC"]));
     assert_eq!(
         String::from_utf8_lossy(
@@ -76,29 +52,23 @@ fn multi_exec_discard() {
 fn queued_errors_abort_exec() {
     let s = common::Server::start();
     let mut r = s.raw();
-    assert_eq!(r.roundtrip_line(&resp(&[b"MULTI"])), "+OK\r\n");
+    assert_eq!(line(&mut r, &["MULTI"]), "+OK");
+    assert_eq!(line(&mut r, &["SET", "k", "v"]), "+QUEUED");
     assert_eq!(
-        r.roundtrip_line(&resp(&[b"SET", b"k", b"v"])),
-        "+QUEUED\r\n"
-    );
-    assert_eq!(
-        r.roundtrip_line(&resp(&[b"GET"])),
-        "-ERR wrong number of arguments for 'get' command\r\n"
+        line(&mut r, &["GET"]),
+        "-ERR wrong number of arguments for 'get' command"
     );
     assert_eq!(
         r.roundtrip_line(&resp(&[b"NOSUCHCMD"])),
         "-ERR unknown command 'NOSUCHCMD', with args beginning with: \r\n"
     );
     assert_eq!(
-        r.roundtrip_line(&resp(&[b"EXEC"])),
-        "-EXECABORT Transaction discarded because of previous errors.\r\n"
+        line(&mut r, &["EXEC"]),
+        "-EXECABORT Transaction discarded because of previous errors."
     );
     // Nothing ran, and the client left MULTI.
-    assert_eq!(r.roundtrip_line(&resp(&[b"GET", b"k"])), "$-1\r\n");
-    assert_eq!(
-        r.roundtrip_line(&resp(&[b"EXEC"])),
-        "-ERR EXEC without MULTI\r\n"
-    );
+    assert_eq!(line(&mut r, &["GET", "k"]), "$-1");
+    assert_eq!(line(&mut r, &["EXEC"]), "-ERR EXEC without MULTI");
 }
 
 #[test]
@@ -106,95 +76,76 @@ fn watch_other_client_modifies() {
     let s = common::Server::start();
     let mut r = s.raw();
     let mut c = s.conn();
-    assert_eq!(r.roundtrip_line(&resp(&[b"SET", b"w", b"1"])), "+OK\r\n");
-    assert_eq!(
-        r.roundtrip_line(&resp(&[b"WATCH", b"w", b"other"])),
-        "+OK\r\n"
-    );
-    let _: () = redis::cmd("SET").arg("w").arg("2").query(&mut c).unwrap();
-    assert_eq!(r.roundtrip_line(&resp(&[b"MULTI"])), "+OK\r\n");
-    assert_eq!(
-        r.roundtrip_line(&resp(&[b"SET", b"w", b"3"])),
-        "+QUEUED\r\n"
-    );
-    assert_eq!(r.roundtrip_line(&resp(&[b"EXEC"])), "*-1\r\n");
-    let v: String = redis::cmd("GET").arg("w").query(&mut c).unwrap();
+    assert_eq!(line(&mut r, &["SET", "w", "1"]), "+OK");
+    assert_eq!(line(&mut r, &["WATCH", "w", "other"]), "+OK");
+    let _: () = q(&mut c, &["SET", "w", "2"]);
+    assert_eq!(line(&mut r, &["MULTI"]), "+OK");
+    assert_eq!(line(&mut r, &["SET", "w", "3"]), "+QUEUED");
+    assert_eq!(line(&mut r, &["EXEC"]), "*-1");
+    let v: String = q(&mut c, &["GET", "w"]);
     assert_eq!(v, "2");
     // The failed EXEC unwatched: a new transaction goes through.
-    let _: () = redis::cmd("SET").arg("w").arg("4").query(&mut c).unwrap();
-    assert_eq!(r.roundtrip_line(&resp(&[b"MULTI"])), "+OK\r\n");
-    assert_eq!(
-        r.roundtrip_line(&resp(&[b"SET", b"w", b"5"])),
-        "+QUEUED\r\n"
-    );
+    let _: () = q(&mut c, &["SET", "w", "4"]);
+    assert_eq!(line(&mut r, &["MULTI"]), "+OK");
+    assert_eq!(line(&mut r, &["SET", "w", "5"]), "+QUEUED");
     r.send(&resp(&[b"EXEC"]));
     assert_eq!(r.read_until(b"+OK\r\n"), b"*1\r\n+OK\r\n");
     // A write to an unwatched key, or to the same key name in another db,
     // does not dirty the transaction.
-    assert_eq!(r.roundtrip_line(&resp(&[b"WATCH", b"w"])), "+OK\r\n");
-    let _: () = redis::cmd("SET")
-        .arg("unrelated")
-        .arg("1")
-        .query(&mut c)
-        .unwrap();
-    let _: () = redis::cmd("SELECT").arg(1).query(&mut c).unwrap();
-    let _: () = redis::cmd("SET").arg("w").arg("1").query(&mut c).unwrap();
-    assert_eq!(r.roundtrip_line(&resp(&[b"MULTI"])), "+OK\r\n");
-    assert_eq!(r.roundtrip_line(&resp(&[b"PING"])), "+QUEUED\r\n");
+    assert_eq!(line(&mut r, &["WATCH", "w"]), "+OK");
+    let _: () = q(&mut c, &["SET", "unrelated", "1"]);
+    let _: () = q(&mut c, &["SELECT", "1"]);
+    let _: () = q(&mut c, &["SET", "w", "1"]);
+    assert_eq!(line(&mut r, &["MULTI"]), "+OK");
+    assert_eq!(line(&mut r, &["PING"]), "+QUEUED");
     r.send(&resp(&[b"EXEC"]));
     assert_eq!(r.read_until(b"+PONG\r\n"), b"*1\r\n+PONG\r\n");
     // A modification *while queued* also counts.
-    assert_eq!(r.roundtrip_line(&resp(&[b"WATCH", b"w"])), "+OK\r\n");
-    assert_eq!(r.roundtrip_line(&resp(&[b"MULTI"])), "+OK\r\n");
-    let _: () = redis::cmd("SELECT").arg(0).query(&mut c).unwrap();
-    let _: () = redis::cmd("DEL").arg("w").query(&mut c).unwrap();
-    assert_eq!(r.roundtrip_line(&resp(&[b"PING"])), "+QUEUED\r\n");
-    assert_eq!(r.roundtrip_line(&resp(&[b"EXEC"])), "*-1\r\n");
+    assert_eq!(line(&mut r, &["WATCH", "w"]), "+OK");
+    assert_eq!(line(&mut r, &["MULTI"]), "+OK");
+    let _: () = q(&mut c, &["SELECT", "0"]);
+    let _: () = q(&mut c, &["DEL", "w"]);
+    assert_eq!(line(&mut r, &["PING"]), "+QUEUED");
+    assert_eq!(line(&mut r, &["EXEC"]), "*-1");
 }
 
 #[test]
 fn watch_own_modification_and_unwatch() {
     let s = common::Server::start();
     let mut r = s.raw();
-    assert_eq!(r.roundtrip_line(&resp(&[b"WATCH", b"k"])), "+OK\r\n");
-    assert_eq!(r.roundtrip_line(&resp(&[b"SET", b"k", b"mine"])), "+OK\r\n");
-    assert_eq!(r.roundtrip_line(&resp(&[b"MULTI"])), "+OK\r\n");
-    assert_eq!(r.roundtrip_line(&resp(&[b"GET", b"k"])), "+QUEUED\r\n");
-    assert_eq!(r.roundtrip_line(&resp(&[b"EXEC"])), "*-1\r\n");
+    assert_eq!(line(&mut r, &["WATCH", "k"]), "+OK");
+    assert_eq!(line(&mut r, &["SET", "k", "mine"]), "+OK");
+    assert_eq!(line(&mut r, &["MULTI"]), "+OK");
+    assert_eq!(line(&mut r, &["GET", "k"]), "+QUEUED");
+    assert_eq!(line(&mut r, &["EXEC"]), "*-1");
 
     // UNWATCH forgets both the keys and the dirty state.
-    assert_eq!(r.roundtrip_line(&resp(&[b"WATCH", b"k"])), "+OK\r\n");
-    assert_eq!(
-        r.roundtrip_line(&resp(&[b"SET", b"k", b"again"])),
-        "+OK\r\n"
-    );
-    assert_eq!(r.roundtrip_line(&resp(&[b"UNWATCH"])), "+OK\r\n");
-    assert_eq!(r.roundtrip_line(&resp(&[b"MULTI"])), "+OK\r\n");
-    assert_eq!(r.roundtrip_line(&resp(&[b"GET", b"k"])), "+QUEUED\r\n");
+    assert_eq!(line(&mut r, &["WATCH", "k"]), "+OK");
+    assert_eq!(line(&mut r, &["SET", "k", "again"]), "+OK");
+    assert_eq!(line(&mut r, &["UNWATCH"]), "+OK");
+    assert_eq!(line(&mut r, &["MULTI"]), "+OK");
+    assert_eq!(line(&mut r, &["GET", "k"]), "+QUEUED");
     r.send(&resp(&[b"EXEC"]));
     assert_eq!(r.read_until(b"again\r\n"), b"*1\r\n$5\r\nagain\r\n");
 
     // WATCH inside MULTI is refused but does not abort the transaction.
-    assert_eq!(r.roundtrip_line(&resp(&[b"MULTI"])), "+OK\r\n");
+    assert_eq!(line(&mut r, &["MULTI"]), "+OK");
     assert_eq!(
-        r.roundtrip_line(&resp(&[b"WATCH", b"k"])),
-        "-ERR WATCH inside MULTI is not allowed\r\n"
+        line(&mut r, &["WATCH", "k"]),
+        "-ERR WATCH inside MULTI is not allowed"
     );
-    assert_eq!(r.roundtrip_line(&resp(&[b"PING"])), "+QUEUED\r\n");
+    assert_eq!(line(&mut r, &["PING"]), "+QUEUED");
     r.send(&resp(&[b"EXEC"]));
     assert_eq!(r.read_until(b"PONG\r\n"), b"*1\r\n+PONG\r\n");
 
     // The transaction's own writes do not dirty a later one.
-    assert_eq!(r.roundtrip_line(&resp(&[b"WATCH", b"k"])), "+OK\r\n");
-    assert_eq!(r.roundtrip_line(&resp(&[b"MULTI"])), "+OK\r\n");
-    assert_eq!(
-        r.roundtrip_line(&resp(&[b"SET", b"k", b"t"])),
-        "+QUEUED\r\n"
-    );
+    assert_eq!(line(&mut r, &["WATCH", "k"]), "+OK");
+    assert_eq!(line(&mut r, &["MULTI"]), "+OK");
+    assert_eq!(line(&mut r, &["SET", "k", "t"]), "+QUEUED");
     r.send(&resp(&[b"EXEC"]));
     assert_eq!(r.read_until(b"+OK\r\n"), b"*1\r\n+OK\r\n");
-    assert_eq!(r.roundtrip_line(&resp(&[b"MULTI"])), "+OK\r\n");
-    assert_eq!(r.roundtrip_line(&resp(&[b"PING"])), "+QUEUED\r\n");
+    assert_eq!(line(&mut r, &["MULTI"]), "+OK");
+    assert_eq!(line(&mut r, &["PING"]), "+QUEUED");
     r.send(&resp(&[b"EXEC"]));
     assert_eq!(r.read_until(b"PONG\r\n"), b"*1\r\n+PONG\r\n");
 }
@@ -206,14 +157,14 @@ fn watch_cleanup_on_disconnect() {
     let s = common::Server::start();
     {
         let mut r = s.raw();
-        assert_eq!(r.roundtrip_line(&resp(&[b"WATCH", b"k"])), "+OK\r\n");
+        assert_eq!(line(&mut r, &["WATCH", "k"]), "+OK");
     }
     std::thread::sleep(std::time::Duration::from_millis(50));
     let mut r2 = s.raw();
     let mut c = s.conn();
-    let _: () = redis::cmd("SET").arg("k").arg("1").query(&mut c).unwrap();
-    assert_eq!(r2.roundtrip_line(&resp(&[b"MULTI"])), "+OK\r\n");
-    assert_eq!(r2.roundtrip_line(&resp(&[b"PING"])), "+QUEUED\r\n");
+    let _: () = q(&mut c, &["SET", "k", "1"]);
+    assert_eq!(line(&mut r2, &["MULTI"]), "+OK");
+    assert_eq!(line(&mut r2, &["PING"]), "+QUEUED");
     r2.send(&resp(&[b"EXEC"]));
     assert_eq!(r2.read_until(b"PONG\r\n"), b"*1\r\n+PONG\r\n");
 }

@@ -4,7 +4,7 @@
 //! cross-protocol (HTTP) guard.
 mod common;
 
-use common::resp;
+use common::{line, resp};
 use std::io::{ErrorKind, Read, Write};
 use std::time::{Duration, Instant};
 
@@ -25,6 +25,17 @@ fn peer_closed(r: &mut common::Raw) -> bool {
             Err(_) => return false,
         }
     }
+}
+
+/// Reads to EOF (or the read timeout): the server must have sent nothing.
+fn assert_dropped_silently(r: &mut common::Raw) {
+    let mut all = Vec::new();
+    let _ = r.s.read_to_end(&mut all);
+    assert!(
+        all.is_empty(),
+        "got a reply: {:?}",
+        String::from_utf8_lossy(&all)
+    );
 }
 
 /// Sends `req` on a fresh connection: the reply must be exactly `want`
@@ -98,14 +109,14 @@ fn command_errors_keep_the_connection() {
         "-ERR unknown command 'foo', with args beginning with: \r\n"
     );
     assert_eq!(
-        r.roundtrip_line(&resp(&[b"get"])),
-        "-ERR wrong number of arguments for 'get' command\r\n"
+        line(&mut r, &["get"]),
+        "-ERR wrong number of arguments for 'get' command"
     );
     assert_eq!(
-        r.roundtrip_line(&resp(&[b"GET", b"a", b"b"])),
-        "-ERR wrong number of arguments for 'get' command\r\n"
+        line(&mut r, &["GET", "a", "b"]),
+        "-ERR wrong number of arguments for 'get' command"
     );
-    assert_eq!(r.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    assert_eq!(line(&mut r, &["PING"]), "+PONG");
 }
 
 #[test]
@@ -229,7 +240,7 @@ fn hundred_megabyte_value() {
         "{:?}",
         start.elapsed()
     );
-    assert_eq!(r.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    assert_eq!(line(&mut r, &["PING"]), "+PONG");
 }
 
 #[test]
@@ -237,8 +248,8 @@ fn unauthenticated_limits() {
     let s = common::Server::start_with(&["--requirepass", "pw"]);
     let mut r = s.raw();
     assert_eq!(
-        r.roundtrip_line(&resp(&[b"GET", b"k"])),
-        "-NOAUTH Authentication required.\r\n"
+        line(&mut r, &["GET", "k"]),
+        "-NOAUTH Authentication required."
     );
     // Ten arguments are fine before AUTH (just NOAUTH), eleven are not.
     let mut ten: Vec<&[u8]> = vec![b"DEL"];
@@ -260,7 +271,7 @@ fn unauthenticated_limits() {
         "-NOAUTH Authentication required.\r\n"
     );
     // After AUTH both limits are gone.
-    assert_eq!(r.roundtrip_line(&resp(&[b"AUTH", b"pw"])), "+OK\r\n");
+    assert_eq!(line(&mut r, &["AUTH", "pw"]), "+OK");
     let mut del: Vec<&[u8]> = vec![b"DEL"];
     del.extend(vec![b"nokey" as &[u8]; 11]);
     assert_eq!(r.roundtrip_line(&resp(&del)), ":0\r\n");
@@ -285,8 +296,8 @@ fn unauthenticated_client_not_reading_is_dropped() {
     assert!(start.elapsed() < Duration::from_secs(10));
     assert!(peer_closed(&mut r), "unauthenticated flooder not dropped");
     let mut other = s.raw();
-    assert_eq!(other.roundtrip_line(&resp(&[b"AUTH", b"pw"])), "+OK\r\n");
-    assert_eq!(other.roundtrip_line(&resp(&[b"PING"])), "+PONG\r\n");
+    assert_eq!(line(&mut other, &["AUTH", "pw"]), "+OK");
+    assert_eq!(line(&mut other, &["PING"]), "+PONG");
 }
 
 #[test]
@@ -297,22 +308,10 @@ fn http_requests_are_dropped() {
         &mut r,
         b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\n\r\nPING\r\n",
     );
-    let mut all = Vec::new();
-    let _ = r.s.read_to_end(&mut all);
-    assert!(
-        all.is_empty(),
-        "got a reply: {:?}",
-        String::from_utf8_lossy(&all)
-    );
+    assert_dropped_silently(&mut r);
     let mut r = s.raw();
     send_lossy(&mut r, b"Host: example.com\r\nPING\r\n");
-    let mut all = Vec::new();
-    let _ = r.s.read_to_end(&mut all);
-    assert!(
-        all.is_empty(),
-        "got a reply: {:?}",
-        String::from_utf8_lossy(&all)
-    );
+    assert_dropped_silently(&mut r);
     // Also when sent as RESP, and before AUTH would be checked.
     let mut r = s.raw();
     send_lossy(&mut r, &resp(&[b"post", b"/"]));
@@ -331,13 +330,7 @@ fn http_requests_are_dropped_before_auth() {
     let s = common::Server::start_with(&["--requirepass", "pw"]);
     let mut r = s.raw();
     send_lossy(&mut r, b"POST / HTTP/1.1\r\n");
-    let mut all = Vec::new();
-    let _ = r.s.read_to_end(&mut all);
-    assert!(
-        all.is_empty(),
-        "got a reply: {:?}",
-        String::from_utf8_lossy(&all)
-    );
+    assert_dropped_silently(&mut r);
 }
 
 /// CVE-2022-36021: a pattern of many `*?` pairs must not make KEYS

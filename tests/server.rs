@@ -2,6 +2,8 @@
 //! FUNCTION FLUSH, MEMORY USAGE.
 mod common;
 
+use common::{err, q};
+
 use redis::Value;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -111,9 +113,9 @@ fn info_counters_move() {
     let s = common::Server::start();
     let mut c = s.conn();
     let before = info(&mut c, &["stats"]);
-    let _: () = redis::cmd("SET").arg("k").arg("v").query(&mut c).unwrap();
-    let _: Option<String> = redis::cmd("GET").arg("k").query(&mut c).unwrap();
-    let _: Option<String> = redis::cmd("GET").arg("missing").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["SET", "k", "v"]);
+    let _: Option<String> = q(&mut c, &["GET", "k"]);
+    let _: Option<String> = q(&mut c, &["GET", "missing"]);
     let after = info(&mut c, &["stats"]);
     // INFO itself, SET, 2 GETs.
     assert_eq!(
@@ -151,7 +153,7 @@ fn info_counters_move() {
     assert_eq!(errs(&mut c) - e0, 2);
 
     // CONFIG RESETSTAT zeroes the counters and the command stats.
-    let _: () = redis::cmd("CONFIG").arg("RESETSTAT").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["CONFIG", "RESETSTAT"]);
     let st = info(&mut c, &["stats", "commandstats", "errorstats"]);
     assert_eq!(num(&st, "keyspace_hits"), 0);
     assert_eq!(num(&st, "total_error_replies"), 0);
@@ -163,18 +165,12 @@ fn info_counters_move() {
 fn command_count_info_docs() {
     let s = common::Server::start();
     let mut c = s.conn();
-    let n: i64 = redis::cmd("COMMAND").arg("COUNT").query(&mut c).unwrap();
-    let all: Vec<Value> = redis::cmd("COMMAND").query(&mut c).unwrap();
+    let n: i64 = q(&mut c, &["COMMAND", "COUNT"]);
+    let all: Vec<Value> = q(&mut c, &["COMMAND"]);
     assert_eq!(all.len() as i64, n);
     assert!(n > 10);
 
-    let v: Vec<Value> = redis::cmd("COMMAND")
-        .arg("INFO")
-        .arg("get")
-        .arg("nosuch")
-        .arg("config|get")
-        .query(&mut c)
-        .unwrap();
+    let v: Vec<Value> = q(&mut c, &["COMMAND", "INFO", "get", "nosuch", "config|get"]);
     assert_eq!(v.len(), 3);
     assert_eq!(v[1], Value::Nil);
     let Value::Array(get) = &v[0] else {
@@ -206,13 +202,7 @@ fn command_count_info_docs() {
     assert_eq!(cg[1], Value::Int(-3));
 
     // DOCS: name -> map with summary/since/group, subcommands by full name.
-    let d: Vec<Value> = redis::cmd("COMMAND")
-        .arg("DOCS")
-        .arg("get")
-        .arg("config")
-        .arg("nosuch")
-        .query(&mut c)
-        .unwrap();
+    let d: Vec<Value> = q(&mut c, &["COMMAND", "DOCS", "get", "config", "nosuch"]);
     assert_eq!(d.len(), 4, "{d:?}");
     assert_eq!(d[0], Value::BulkString(b"get".to_vec()));
     let Value::Array(doc) = &d[1] else {
@@ -240,41 +230,22 @@ fn command_count_info_docs() {
     };
     assert!(subs.contains(&Value::BulkString(b"config|get".to_vec())));
 
-    let list: Vec<String> = redis::cmd("COMMAND").arg("LIST").query(&mut c).unwrap();
+    let list: Vec<String> = q(&mut c, &["COMMAND", "LIST"]);
     assert_eq!(list.len() as i64, n);
     assert!(list.contains(&"get".to_string()));
-    let keys: Vec<String> = redis::cmd("COMMAND")
-        .arg("GETKEYS")
-        .arg("SET")
-        .arg("a")
-        .arg("b")
-        .query(&mut c)
-        .unwrap();
+    let keys: Vec<String> = q(&mut c, &["COMMAND", "GETKEYS", "SET", "a", "b"]);
     assert_eq!(keys, ["a"]);
-    let e = redis::cmd("COMMAND")
-        .arg("GETKEYS")
-        .arg("PING")
-        .arg("x")
-        .query::<Value>(&mut c)
-        .unwrap_err();
-    assert!(
-        e.to_string().contains("The command has no key arguments"),
-        "{e}"
-    );
-    let e = redis::cmd("COMMAND")
-        .arg("GETKEYS")
-        .arg("NOSUCH")
-        .arg("x")
-        .query::<Value>(&mut c)
-        .unwrap_err();
-    assert!(e.to_string().contains("Invalid command specified"), "{e}");
+    let e = err(&mut c, &["COMMAND", "GETKEYS", "PING", "x"]);
+    assert!(e.contains("The command has no key arguments"), "{e}");
+    let e = err(&mut c, &["COMMAND", "GETKEYS", "NOSUCH", "x"]);
+    assert!(e.contains("Invalid command specified"), "{e}");
 }
 
 #[test]
 fn time_lastsave_memory_function() {
     let s = common::Server::start();
     let mut c = s.conn();
-    let t: (String, String) = redis::cmd("TIME").query(&mut c).unwrap();
+    let t: (String, String) = q(&mut c, &["TIME"]);
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -283,48 +254,20 @@ fn time_lastsave_memory_function() {
     let us: i64 = t.1.parse().unwrap();
     assert!((secs - now).abs() <= 2);
     assert!((0..1_000_000).contains(&us));
-    let ls: i64 = redis::cmd("LASTSAVE").query(&mut c).unwrap();
+    let ls: i64 = q(&mut c, &["LASTSAVE"]);
     assert!((ls - now).abs() <= 60);
 
-    let _: () = redis::cmd("SET").arg("k").arg("v").query(&mut c).unwrap();
-    let small: i64 = redis::cmd("MEMORY")
-        .arg("USAGE")
-        .arg("k")
-        .query(&mut c)
-        .unwrap();
-    let _: () = redis::cmd("SET")
-        .arg("big")
-        .arg(vec![b'x'; 10000])
-        .query(&mut c)
-        .unwrap();
-    let big: i64 = redis::cmd("MEMORY")
-        .arg("USAGE")
-        .arg("big")
-        .arg("SAMPLES")
-        .arg(5)
-        .query(&mut c)
-        .unwrap();
+    let _: () = q(&mut c, &["SET", "k", "v"]);
+    let small: i64 = q(&mut c, &["MEMORY", "USAGE", "k"]);
+    let _: () = q(&mut c, &["SET", "big", &"x".repeat(10000)]);
+    let big: i64 = q(&mut c, &["MEMORY", "USAGE", "big", "SAMPLES", "5"]);
     assert!(small > 0 && big >= 10000 && big > small);
-    let none: Option<i64> = redis::cmd("MEMORY")
-        .arg("USAGE")
-        .arg("nokey")
-        .query(&mut c)
-        .unwrap();
+    let none: Option<i64> = q(&mut c, &["MEMORY", "USAGE", "nokey"]);
     assert_eq!(none, None);
-    let e = redis::cmd("MEMORY")
-        .arg("USAGE")
-        .arg("k")
-        .arg("SAMPLES")
-        .arg("x")
-        .query::<Value>(&mut c)
-        .unwrap_err();
-    assert!(e.to_string().contains("not an integer"), "{e}");
+    let e = err(&mut c, &["MEMORY", "USAGE", "k", "SAMPLES", "x"]);
+    assert!(e.contains("not an integer"), "{e}");
 
-    let ok: String = redis::cmd("FUNCTION")
-        .arg("FLUSH")
-        .arg("ASYNC")
-        .query(&mut c)
-        .unwrap();
+    let ok: String = q(&mut c, &["FUNCTION", "FLUSH", "ASYNC"]);
     assert_eq!(ok, "OK");
     let mut r = s.raw();
     assert_eq!(
@@ -348,52 +291,26 @@ fn debug_refused_when_disabled() {
 fn debug_subcommands() {
     let s = common::Server::start();
     let mut c = s.conn();
-    let _: () = redis::cmd("SET")
-        .arg("foo")
-        .arg("bar")
-        .query(&mut c)
-        .unwrap();
-    let obj: String = redis::cmd("DEBUG")
-        .arg("OBJECT")
-        .arg("foo")
-        .query(&mut c)
-        .unwrap();
+    let _: () = q(&mut c, &["SET", "foo", "bar"]);
+    let obj: String = q(&mut c, &["DEBUG", "OBJECT", "foo"]);
     assert!(obj.starts_with("Value at:0x"), "{obj}");
     assert!(
         obj.contains(" refcount:1 encoding:embstr serializedlength:4 lru:"),
         "{obj}"
     );
     assert!(obj.contains(" lru_seconds_idle:"), "{obj}");
-    let e = redis::cmd("DEBUG")
-        .arg("OBJECT")
-        .arg("nokey")
-        .query::<Value>(&mut c)
-        .unwrap_err();
-    assert!(e.to_string().contains("no such key"), "{e}");
+    let e = err(&mut c, &["DEBUG", "OBJECT", "nokey"]);
+    assert!(e.contains("no such key"), "{e}");
 
     let t = Instant::now();
-    let ok: String = redis::cmd("DEBUG")
-        .arg("SLEEP")
-        .arg("0.2")
-        .query(&mut c)
-        .unwrap();
+    let ok: String = q(&mut c, &["DEBUG", "SLEEP", "0.2"]);
     assert_eq!(ok, "OK");
     assert!(t.elapsed() >= Duration::from_millis(190));
 
     // With active expiry off, an expired key stays in the keyspace until
     // touched.
-    let _: String = redis::cmd("DEBUG")
-        .arg("SET-ACTIVE-EXPIRE")
-        .arg("0")
-        .query(&mut c)
-        .unwrap();
-    let _: () = redis::cmd("SET")
-        .arg("e")
-        .arg("v")
-        .arg("PX")
-        .arg(10)
-        .query(&mut c)
-        .unwrap();
+    let _: String = q(&mut c, &["DEBUG", "SET-ACTIVE-EXPIRE", "0"]);
+    let _: () = q(&mut c, &["SET", "e", "v", "PX", "10"]);
     std::thread::sleep(Duration::from_millis(300));
     let ks = info(&mut c, &["keyspace"]);
     assert!(ks.contains("db0:keys=2,expires=1"), "{ks}");

@@ -6,52 +6,11 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::Raw;
+use common::{
+    Rng, WRONGTYPE, assert_enc, assert_scan_arg_errors, assert_wrongtype, line, members, q,
+    scan_all, set_of,
+};
 use redis::Connection;
-
-fn line(r: &mut Raw, args: &[&str]) -> String {
-    let a: Vec<&[u8]> = args.iter().map(|s| s.as_bytes()).collect();
-    r.roundtrip_line(&common::resp(&a)).trim_end().to_string()
-}
-
-fn q<T: redis::FromRedisValue>(c: &mut Connection, args: &[&str]) -> T {
-    let mut cmd = redis::cmd(args[0]);
-    for a in &args[1..] {
-        cmd.arg(*a);
-    }
-    cmd.query(c)
-        .unwrap_or_else(|e| panic!("{args:?} failed: {e}"))
-}
-
-fn members(c: &mut Connection, args: &[&str]) -> HashSet<String> {
-    let v: Vec<String> = q(c, args);
-    let n = v.len();
-    let s: HashSet<String> = v.into_iter().collect();
-    assert_eq!(s.len(), n, "{args:?} repeated a member");
-    s
-}
-
-fn set_of(xs: &[&str]) -> HashSet<String> {
-    xs.iter().map(|s| s.to_string()).collect()
-}
-
-/// OBJECT ENCODING of `key` (a failing OBJECT call fails the test).
-fn encoding(c: &mut Connection, key: &str) -> Option<String> {
-    match redis::cmd("OBJECT")
-        .arg("ENCODING")
-        .arg(key)
-        .query::<String>(c)
-    {
-        Ok(e) => Some(e),
-        Err(e) => panic!("OBJECT ENCODING {key}: {e}"),
-    }
-}
-
-fn assert_enc(c: &mut Connection, key: &str, want: &str) {
-    if let Some(e) = encoding(c, key) {
-        assert_eq!(e, want, "encoding of {key}");
-    }
-}
 
 fn sadd_many(c: &mut Connection, key: &str, ms: impl Iterator<Item = String>) {
     let ms: Vec<String> = ms.collect();
@@ -204,9 +163,8 @@ fn smove() {
         set_of(&["1", "2", "3"])
     );
     let _: () = q(&mut c, &["SET", "str", "v"]);
-    let wt = "-WRONGTYPE Operation against a key holding the wrong kind of value";
-    assert_eq!(line(&mut r, &["SMOVE", "str", "b", "1"]), wt);
-    assert_eq!(line(&mut r, &["SMOVE", "b", "str", "1"]), wt);
+    assert_eq!(line(&mut r, &["SMOVE", "str", "b", "1"]), WRONGTYPE);
+    assert_eq!(line(&mut r, &["SMOVE", "b", "str", "1"]), WRONGTYPE);
     // A missing source answers 0 before the destination's type is checked.
     assert_eq!(line(&mut r, &["SMOVE", "nokey", "str", "1"]), ":0");
     assert_eq!(q::<i64>(&mut c, &["SISMEMBER", "b", "1"]), 1);
@@ -302,14 +260,13 @@ fn algebra() {
 
     // WRONGTYPE from any source.
     let _: () = q(&mut c, &["SET", "str", "v"]);
-    let wt = "-WRONGTYPE Operation against a key holding the wrong kind of value";
     for cmd in ["SINTER", "SUNION", "SDIFF"] {
-        assert_eq!(line(&mut r, &[cmd, "a", "str"]), wt, "{cmd}");
+        assert_eq!(line(&mut r, &[cmd, "a", "str"]), WRONGTYPE, "{cmd}");
     }
     for cmd in ["SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE"] {
-        assert_eq!(line(&mut r, &[cmd, "d2", "a", "str"]), wt, "{cmd}");
+        assert_eq!(line(&mut r, &[cmd, "d2", "a", "str"]), WRONGTYPE, "{cmd}");
     }
-    assert_eq!(line(&mut r, &["SINTERCARD", "2", "a", "str"]), wt);
+    assert_eq!(line(&mut r, &["SINTERCARD", "2", "a", "str"]), WRONGTYPE);
     assert_eq!(q::<i64>(&mut c, &["EXISTS", "d2"]), 0);
 }
 
@@ -326,55 +283,21 @@ fn sscan_full_iteration() {
         assert_eq!(items.len(), 3);
     }
     sadd_many(&mut c, "big", (0..2000).map(|i| format!("m{i}")));
-    let mut cursor = "0".to_string();
-    let mut seen = HashSet::new();
-    let mut calls = 0;
-    loop {
-        let (next, items): (String, Vec<String>) =
-            q(&mut c, &["SSCAN", "big", &cursor, "COUNT", "50"]);
-        seen.extend(items);
-        calls += 1;
-        assert!(calls < 10_000);
-        if next == "0" {
-            break;
-        }
-        cursor = next;
-    }
+    let (items, calls) = scan_all(&mut c, &["SSCAN", "big"], &["COUNT", "50"]);
     assert!(calls > 1);
     assert_eq!(
-        seen,
+        items.into_iter().collect::<HashSet<_>>(),
         (0..2000).map(|i| format!("m{i}")).collect::<HashSet<_>>()
     );
     // MATCH filters.
-    let mut cursor = "0".to_string();
-    let mut seen = HashSet::new();
-    for _ in 0..10_000 {
-        let (next, items): (String, Vec<String>) =
-            q(&mut c, &["SSCAN", "big", &cursor, "MATCH", "m19?"]);
-        seen.extend(items);
-        if next == "0" {
-            break;
-        }
-        cursor = next;
-    }
+    let (items, _) = scan_all(&mut c, &["SSCAN", "big"], &["MATCH", "m19?"]);
     assert_eq!(
-        seen,
+        items.into_iter().collect::<HashSet<_>>(),
         (190..200).map(|i| format!("m{i}")).collect::<HashSet<_>>()
     );
     let (next, items): (String, Vec<String>) = q(&mut c, &["SSCAN", "nokey", "0"]);
     assert_eq!((next.as_str(), items.len()), ("0", 0));
-    assert_eq!(
-        line(&mut r, &["SSCAN", "big", "12x"]),
-        "-ERR invalid cursor"
-    );
-    assert_eq!(
-        line(&mut r, &["SSCAN", "big", "0", "COUNT", "0"]),
-        "-ERR syntax error"
-    );
-    assert_eq!(
-        line(&mut r, &["SSCAN", "big", "0", "MATCH"]),
-        "-ERR syntax error"
-    );
+    assert_scan_arg_errors(&mut r, &["SSCAN", "big"]);
 }
 
 #[test]
@@ -500,31 +423,12 @@ fn wrongtype() {
         &["SDIFFSTORE", "d", "set", "str"],
         &["SSCAN", "str", "0"],
     ];
-    for cmd in cmds {
-        assert_eq!(
-            line(&mut r, cmd),
-            "-WRONGTYPE Operation against a key holding the wrong kind of value",
-            "{cmd:?}"
-        );
-    }
+    assert_wrongtype(&mut r, cmds);
     assert_eq!(q::<String>(&mut c, &["GET", "str"]), "x");
     assert_eq!(members(&mut c, &["SMEMBERS", "set"]), set_of(&["a"]));
     // A hash is the wrong type too.
     q::<i64>(&mut c, &["HSET", "h", "f", "v"]);
     assert!(line(&mut r, &["SADD", "h", "a"]).starts_with("-WRONGTYPE"));
-}
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
 }
 
 #[test]

@@ -2,32 +2,8 @@
 //! LIMIT, BY/GET patterns (string keys, hash fields) and STORE.
 mod common;
 
-use redis::{Connection, Value};
-
-fn q<T: redis::FromRedisValue>(c: &mut Connection, args: &[&str]) -> T {
-    let mut cmd = redis::cmd(args[0]);
-    for a in &args[1..] {
-        cmd.arg(*a);
-    }
-    cmd.query(c).unwrap_or_else(|e| panic!("{args:?}: {e}"))
-}
-
-fn err(c: &mut Connection, args: &[&str]) -> String {
-    let mut cmd = redis::cmd(args[0]);
-    for a in &args[1..] {
-        cmd.arg(*a);
-    }
-    let e = cmd.query::<Value>(c).expect_err("expected an error");
-    match (e.code(), e.detail()) {
-        (Some(code), Some(d)) => format!("{code} {d}"),
-        (Some(code), None) => code.to_string(),
-        _ => e.to_string(),
-    }
-}
-
-fn sv(v: &[&str]) -> Vec<String> {
-    v.iter().map(|s| s.to_string()).collect()
-}
+use common::{err, q, sv};
+use redis::Connection;
 
 #[test]
 fn numeric_alpha_desc_limit() {

@@ -1,52 +1,23 @@
 //! String commands (t_string.c): replies, errors, encodings.
 mod common;
 
-use redis::{Connection, Value, cmd};
-
-/// The reply line for a command sent raw (exact error text checks).
-fn line(r: &mut common::Raw, args: &[&str]) -> String {
-    let a: Vec<&[u8]> = args.iter().map(|s| s.as_bytes()).collect();
-    r.roundtrip_line(&common::resp(&a)).trim_end().to_string()
-}
-
-fn enc(c: &mut Connection, k: &str) -> String {
-    cmd("OBJECT").arg("ENCODING").arg(k).query(c).unwrap()
-}
-
-fn get(c: &mut Connection, k: &str) -> Option<String> {
-    cmd("GET").arg(k).query(c).unwrap()
-}
+use common::{assert_enc, get, line, q};
+use redis::{Connection, Value};
 
 #[test]
 fn setnx_setex_psetex_getset_getdel() {
     let s = common::Server::start();
     let mut c = s.conn();
     let mut r = s.raw();
-    assert_eq!(
-        cmd("SETNX").arg("a").arg("1").query::<i64>(&mut c).unwrap(),
-        1
-    );
-    assert_eq!(
-        cmd("SETNX").arg("a").arg("2").query::<i64>(&mut c).unwrap(),
-        0
-    );
+    assert_eq!(q::<i64>(&mut c, &["SETNX", "a", "1"]), 1);
+    assert_eq!(q::<i64>(&mut c, &["SETNX", "a", "2"]), 0);
     assert_eq!(get(&mut c, "a").as_deref(), Some("1"));
 
-    let _: () = cmd("SETEX")
-        .arg("e")
-        .arg(100)
-        .arg("v")
-        .query(&mut c)
-        .unwrap();
-    let ttl: i64 = cmd("TTL").arg("e").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["SETEX", "e", "100", "v"]);
+    let ttl: i64 = q(&mut c, &["TTL", "e"]);
     assert!((99..=100).contains(&ttl), "{ttl}");
-    let _: () = cmd("PSETEX")
-        .arg("p")
-        .arg(100000)
-        .arg("v")
-        .query(&mut c)
-        .unwrap();
-    let pttl: i64 = cmd("PTTL").arg("p").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["PSETEX", "p", "100000", "v"]);
+    let pttl: i64 = q(&mut c, &["PTTL", "p"]);
     assert!((99000..=100000).contains(&pttl), "{pttl}");
     assert_eq!(
         line(&mut r, &["SETEX", "e", "0", "v"]),
@@ -66,23 +37,22 @@ fn setnx_setex_psetex_getset_getdel() {
     );
 
     // GETSET returns the old value and drops the TTL.
-    let old: Option<String> = cmd("GETSET").arg("e").arg("new").query(&mut c).unwrap();
+    let old: Option<String> = q(&mut c, &["GETSET", "e", "new"]);
     assert_eq!(old.as_deref(), Some("v"));
-    assert_eq!(cmd("TTL").arg("e").query::<i64>(&mut c).unwrap(), -1);
-    let old: Option<String> = cmd("GETSET").arg("nokey").arg("x").query(&mut c).unwrap();
+    assert_eq!(q::<i64>(&mut c, &["TTL", "e"]), -1);
+    let old: Option<String> = q(&mut c, &["GETSET", "nokey", "x"]);
     assert_eq!(old, None);
 
-    let v: Option<String> = cmd("GETDEL").arg("e").query(&mut c).unwrap();
+    let v: Option<String> = q(&mut c, &["GETDEL", "e"]);
     assert_eq!(v.as_deref(), Some("new"));
-    assert_eq!(cmd("EXISTS").arg("e").query::<i64>(&mut c).unwrap(), 0);
-    let v: Option<String> = cmd("GETDEL").arg("e").query(&mut c).unwrap();
+    assert_eq!(q::<i64>(&mut c, &["EXISTS", "e"]), 0);
+    let v: Option<String> = q(&mut c, &["GETDEL", "e"]);
     assert_eq!(v, None);
 
-    let _: () = cmd("RPUSH").arg("l").arg("x").query(&mut c).unwrap_or(());
-    if cmd("TYPE").arg("l").query::<String>(&mut c).unwrap() == "list" {
-        assert!(line(&mut r, &["GETDEL", "l"]).starts_with("-WRONGTYPE"));
-        assert!(line(&mut r, &["GETSET", "l", "x"]).starts_with("-WRONGTYPE"));
-    }
+    q::<i64>(&mut c, &["RPUSH", "l", "x"]);
+    assert_eq!(q::<String>(&mut c, &["TYPE", "l"]), "list");
+    assert!(line(&mut r, &["GETDEL", "l"]).starts_with("-WRONGTYPE"));
+    assert!(line(&mut r, &["GETSET", "l", "x"]).starts_with("-WRONGTYPE"));
 }
 
 #[test]
@@ -90,70 +60,40 @@ fn getex_options() {
     let s = common::Server::start();
     let mut c = s.conn();
     let mut r = s.raw();
-    let _: () = cmd("SET").arg("k").arg("v").query(&mut c).unwrap();
-    let v: String = cmd("GETEX")
-        .arg("k")
-        .arg("EX")
-        .arg(100)
-        .query(&mut c)
-        .unwrap();
+    let _: () = q(&mut c, &["SET", "k", "v"]);
+    let v: String = q(&mut c, &["GETEX", "k", "EX", "100"]);
     assert_eq!(v, "v");
-    let ttl: i64 = cmd("TTL").arg("k").query(&mut c).unwrap();
+    let ttl: i64 = q(&mut c, &["TTL", "k"]);
     assert!((99..=100).contains(&ttl));
-    let _: String = cmd("GETEX")
-        .arg("k")
-        .arg("PX")
-        .arg(50000)
-        .query(&mut c)
-        .unwrap();
-    let pttl: i64 = cmd("PTTL").arg("k").query(&mut c).unwrap();
+    let _: String = q(&mut c, &["GETEX", "k", "PX", "50000"]);
+    let pttl: i64 = q(&mut c, &["PTTL", "k"]);
     assert!((49000..=50000).contains(&pttl));
     let now_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis() as i64;
     let at = now_ms / 1000 + 1000;
-    let _: String = cmd("GETEX")
-        .arg("k")
-        .arg("EXAT")
-        .arg(at)
-        .query(&mut c)
-        .unwrap();
-    assert_eq!(cmd("EXPIRETIME").arg("k").query::<i64>(&mut c).unwrap(), at);
-    let _: String = cmd("GETEX")
-        .arg("k")
-        .arg("PXAT")
-        .arg(now_ms + 200_000)
-        .query(&mut c)
-        .unwrap();
-    assert_eq!(
-        cmd("PEXPIRETIME").arg("k").query::<i64>(&mut c).unwrap(),
-        now_ms + 200_000
+    let _: String = q(&mut c, &["GETEX", "k", "EXAT", &at.to_string()]);
+    assert_eq!(q::<i64>(&mut c, &["EXPIRETIME", "k"]), at);
+    let _: String = q(
+        &mut c,
+        &["GETEX", "k", "PXAT", &(now_ms + 200_000).to_string()],
     );
-    let _: String = cmd("GETEX").arg("k").arg("PERSIST").query(&mut c).unwrap();
-    assert_eq!(cmd("TTL").arg("k").query::<i64>(&mut c).unwrap(), -1);
+    assert_eq!(q::<i64>(&mut c, &["PEXPIRETIME", "k"]), now_ms + 200_000);
+    let _: String = q(&mut c, &["GETEX", "k", "PERSIST"]);
+    assert_eq!(q::<i64>(&mut c, &["TTL", "k"]), -1);
     // Plain GETEX leaves the TTL alone.
-    let _: () = cmd("EXPIRE").arg("k").arg(100).query(&mut c).unwrap();
-    let _: String = cmd("GETEX").arg("k").query(&mut c).unwrap();
-    assert!(cmd("TTL").arg("k").query::<i64>(&mut c).unwrap() > 0);
+    let _: () = q(&mut c, &["EXPIRE", "k", "100"]);
+    let _: String = q(&mut c, &["GETEX", "k"]);
+    assert!(q::<i64>(&mut c, &["TTL", "k"]) > 0);
     // A past absolute time still returns the value, then the key is gone.
-    let v: String = cmd("GETEX")
-        .arg("k")
-        .arg("PXAT")
-        .arg(1)
-        .query(&mut c)
-        .unwrap();
+    let v: String = q(&mut c, &["GETEX", "k", "PXAT", "1"]);
     assert_eq!(v, "v");
-    assert_eq!(cmd("EXISTS").arg("k").query::<i64>(&mut c).unwrap(), 0);
-    let v: Option<String> = cmd("GETEX")
-        .arg("k")
-        .arg("EX")
-        .arg(1)
-        .query(&mut c)
-        .unwrap();
+    assert_eq!(q::<i64>(&mut c, &["EXISTS", "k"]), 0);
+    let v: Option<String> = q(&mut c, &["GETEX", "k", "EX", "1"]);
     assert_eq!(v, None);
 
-    let _: () = cmd("SET").arg("k").arg("v").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["SET", "k", "v"]);
     assert_eq!(
         line(&mut r, &["GETEX", "k", "EX", "10", "PERSIST"]),
         "-ERR syntax error"
@@ -175,21 +115,9 @@ fn mget_mset_msetnx() {
     let s = common::Server::start();
     let mut c = s.conn();
     let mut r = s.raw();
-    let _: () = cmd("MSET")
-        .arg("a")
-        .arg("1")
-        .arg("b")
-        .arg("2")
-        .query(&mut c)
-        .unwrap();
-    let _: i64 = cmd("SADD").arg("set").arg("m").query(&mut c).unwrap_or(0);
-    let v: Vec<Option<String>> = cmd("MGET")
-        .arg("a")
-        .arg("b")
-        .arg("nope")
-        .arg("set")
-        .query(&mut c)
-        .unwrap();
+    let _: () = q(&mut c, &["MSET", "a", "1", "b", "2"]);
+    q::<i64>(&mut c, &["SADD", "set", "m"]);
+    let v: Vec<Option<String>> = q(&mut c, &["MGET", "a", "b", "nope", "set"]);
     assert_eq!(v, vec![Some("1".into()), Some("2".into()), None, None]);
     assert_eq!(
         line(&mut r, &["MSET", "a", "1", "b"]),
@@ -199,23 +127,11 @@ fn mget_mset_msetnx() {
         line(&mut r, &["MSETNX", "a", "1", "b"]),
         "-ERR wrong number of arguments for 'msetnx' command"
     );
-    let n: i64 = cmd("MSETNX")
-        .arg("x")
-        .arg("1")
-        .arg("a")
-        .arg("9")
-        .query(&mut c)
-        .unwrap();
+    let n: i64 = q(&mut c, &["MSETNX", "x", "1", "a", "9"]);
     assert_eq!(n, 0);
     assert_eq!(get(&mut c, "x"), None);
     assert_eq!(get(&mut c, "a").as_deref(), Some("1"));
-    let n: i64 = cmd("MSETNX")
-        .arg("x")
-        .arg("1")
-        .arg("y")
-        .arg("2")
-        .query(&mut c)
-        .unwrap();
+    let n: i64 = q(&mut c, &["MSETNX", "x", "1", "y", "2"]);
     assert_eq!(n, 1);
     assert_eq!(get(&mut c, "y").as_deref(), Some("2"));
 }
@@ -224,48 +140,26 @@ fn mget_mset_msetnx() {
 fn append_strlen_and_encodings() {
     let s = common::Server::start();
     let mut c = s.conn();
-    assert_eq!(
-        cmd("APPEND")
-            .arg("k")
-            .arg("12")
-            .query::<i64>(&mut c)
-            .unwrap(),
-        2
-    );
-    assert_eq!(enc(&mut c, "k"), "int");
-    assert_eq!(
-        cmd("APPEND")
-            .arg("k")
-            .arg("34")
-            .query::<i64>(&mut c)
-            .unwrap(),
-        4
-    );
-    assert_eq!(enc(&mut c, "k"), "raw");
+    assert_eq!(q::<i64>(&mut c, &["APPEND", "k", "12"]), 2);
+    assert_enc(&mut c, "k", "int");
+    assert_eq!(q::<i64>(&mut c, &["APPEND", "k", "34"]), 4);
+    assert_enc(&mut c, "k", "raw");
     assert_eq!(get(&mut c, "k").as_deref(), Some("1234"));
-    assert_eq!(cmd("STRLEN").arg("k").query::<i64>(&mut c).unwrap(), 4);
-    assert_eq!(cmd("STRLEN").arg("none").query::<i64>(&mut c).unwrap(), 0);
-    let _: () = cmd("SET").arg("i").arg("12345").query(&mut c).unwrap();
-    assert_eq!(cmd("STRLEN").arg("i").query::<i64>(&mut c).unwrap(), 5);
+    assert_eq!(q::<i64>(&mut c, &["STRLEN", "k"]), 4);
+    assert_eq!(q::<i64>(&mut c, &["STRLEN", "none"]), 0);
+    let _: () = q(&mut c, &["SET", "i", "12345"]);
+    assert_eq!(q::<i64>(&mut c, &["STRLEN", "i"]), 5);
 
-    let _: () = cmd("SET").arg("e").arg("hello").query(&mut c).unwrap();
-    assert_eq!(enc(&mut c, "e"), "embstr");
-    let _: () = cmd("SET")
-        .arg("e")
-        .arg("x".repeat(44))
-        .query(&mut c)
-        .unwrap();
-    assert_eq!(enc(&mut c, "e"), "embstr");
-    let _: () = cmd("SET")
-        .arg("e")
-        .arg("x".repeat(45))
-        .query(&mut c)
-        .unwrap();
-    assert_eq!(enc(&mut c, "e"), "raw");
-    let _: () = cmd("SET").arg("e").arg("007").query(&mut c).unwrap();
-    assert_eq!(enc(&mut c, "e"), "embstr");
-    let _: () = cmd("SET").arg("e").arg("-7").query(&mut c).unwrap();
-    assert_eq!(enc(&mut c, "e"), "int");
+    let _: () = q(&mut c, &["SET", "e", "hello"]);
+    assert_enc(&mut c, "e", "embstr");
+    let _: () = q(&mut c, &["SET", "e", &"x".repeat(44)]);
+    assert_enc(&mut c, "e", "embstr");
+    let _: () = q(&mut c, &["SET", "e", &"x".repeat(45)]);
+    assert_enc(&mut c, "e", "raw");
+    let _: () = q(&mut c, &["SET", "e", "007"]);
+    assert_enc(&mut c, "e", "embstr");
+    let _: () = q(&mut c, &["SET", "e", "-7"]);
+    assert_enc(&mut c, "e", "int");
 }
 
 #[test]
@@ -273,11 +167,7 @@ fn proto_max_bulk_len_bounds_append_setrange() {
     let s = common::Server::start_with(&["--proto-max-bulk-len", "1048576"]);
     let mut c = s.conn();
     let mut r = s.raw();
-    let _: () = cmd("SET")
-        .arg("big")
-        .arg("x".repeat(1_048_000))
-        .query(&mut c)
-        .unwrap();
+    let _: () = q(&mut c, &["SET", "big", &"x".repeat(1_048_000)]);
     assert_eq!(
         line(&mut r, &["APPEND", "big", &"y".repeat(1000)]),
         "-ERR string exceeds maximum allowed size (proto-max-bulk-len)"
@@ -305,42 +195,32 @@ fn incr_decr_family() {
     let s = common::Server::start();
     let mut c = s.conn();
     let mut r = s.raw();
-    assert_eq!(cmd("INCR").arg("n").query::<i64>(&mut c).unwrap(), 1);
-    assert_eq!(
-        cmd("INCRBY").arg("n").arg(10).query::<i64>(&mut c).unwrap(),
-        11
-    );
-    assert_eq!(cmd("DECR").arg("n").query::<i64>(&mut c).unwrap(), 10);
-    assert_eq!(
-        cmd("DECRBY").arg("n").arg(20).query::<i64>(&mut c).unwrap(),
-        -10
-    );
-    assert_eq!(enc(&mut c, "n"), "int");
-    assert_eq!(cmd("DECR").arg("m").query::<i64>(&mut c).unwrap(), -1);
+    assert_eq!(q::<i64>(&mut c, &["INCR", "n"]), 1);
+    assert_eq!(q::<i64>(&mut c, &["INCRBY", "n", "10"]), 11);
+    assert_eq!(q::<i64>(&mut c, &["DECR", "n"]), 10);
+    assert_eq!(q::<i64>(&mut c, &["DECRBY", "n", "20"]), -10);
+    assert_enc(&mut c, "n", "int");
+    assert_eq!(q::<i64>(&mut c, &["DECR", "m"]), -1);
 
     // An embstr holding an integer becomes int-encoded after INCR.
-    let _: () = cmd("SET")
-        .arg("s")
-        .arg("x".repeat(3))
-        .query(&mut c)
-        .unwrap();
-    let _: () = cmd("SET").arg("s").arg("41").query(&mut c).unwrap();
-    let _: () = cmd("APPEND").arg("s").arg("0").query(&mut c).unwrap();
-    assert_eq!(enc(&mut c, "s"), "raw");
-    assert_eq!(cmd("INCR").arg("s").query::<i64>(&mut c).unwrap(), 411);
-    assert_eq!(enc(&mut c, "s"), "int");
+    let _: () = q(&mut c, &["SET", "s", &"x".repeat(3)]);
+    let _: () = q(&mut c, &["SET", "s", "41"]);
+    let _: () = q(&mut c, &["APPEND", "s", "0"]);
+    assert_enc(&mut c, "s", "raw");
+    assert_eq!(q::<i64>(&mut c, &["INCR", "s"]), 411);
+    assert_enc(&mut c, "s", "int");
 
     // The TTL survives INCR.
-    let _: () = cmd("EXPIRE").arg("s").arg(100).query(&mut c).unwrap();
-    let _: i64 = cmd("INCR").arg("s").query(&mut c).unwrap();
-    assert!(cmd("TTL").arg("s").query::<i64>(&mut c).unwrap() > 0);
+    let _: () = q(&mut c, &["EXPIRE", "s", "100"]);
+    let _: i64 = q(&mut c, &["INCR", "s"]);
+    assert!(q::<i64>(&mut c, &["TTL", "s"]) > 0);
 
-    let _: () = cmd("SET").arg("t").arg("abc").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["SET", "t", "abc"]);
     assert_eq!(
         line(&mut r, &["INCR", "t"]),
         "-ERR value is not an integer or out of range"
     );
-    let _: () = cmd("SET").arg("t").arg(" 1").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["SET", "t", " 1"]);
     assert_eq!(
         line(&mut r, &["INCR", "t"]),
         "-ERR value is not an integer or out of range"
@@ -349,12 +229,12 @@ fn incr_decr_family() {
         line(&mut r, &["INCRBY", "n", "1.5"]),
         "-ERR value is not an integer or out of range"
     );
-    let _: () = cmd("SET").arg("big").arg(i64::MAX).query(&mut c).unwrap();
+    let _: () = q(&mut c, &["SET", "big", &i64::MAX.to_string()]);
     assert_eq!(
         line(&mut r, &["INCR", "big"]),
         "-ERR increment or decrement would overflow"
     );
-    let _: () = cmd("SET").arg("small").arg(i64::MIN).query(&mut c).unwrap();
+    let _: () = q(&mut c, &["SET", "small", &i64::MIN.to_string()]);
     assert_eq!(
         line(&mut r, &["DECR", "small"]),
         "-ERR increment or decrement would overflow"
@@ -364,10 +244,9 @@ fn incr_decr_family() {
         "-ERR decrement would overflow"
     );
     assert_eq!(get(&mut c, "big"), Some(i64::MAX.to_string()));
-    let _: i64 = cmd("SADD").arg("set").arg("1").query(&mut c).unwrap_or(0);
-    if cmd("TYPE").arg("set").query::<String>(&mut c).unwrap() == "set" {
-        assert!(line(&mut r, &["INCR", "set"]).starts_with("-WRONGTYPE"));
-    }
+    q::<i64>(&mut c, &["SADD", "set", "1"]);
+    assert_eq!(q::<String>(&mut c, &["TYPE", "set"]), "set");
+    assert!(line(&mut r, &["INCR", "set"]).starts_with("-WRONGTYPE"));
 }
 
 #[test]
@@ -375,34 +254,18 @@ fn incrbyfloat() {
     let s = common::Server::start();
     let mut c = s.conn();
     let mut r = s.raw();
-    let v: String = cmd("INCRBYFLOAT")
-        .arg("f")
-        .arg("10.5")
-        .query(&mut c)
-        .unwrap();
+    let v: String = q(&mut c, &["INCRBYFLOAT", "f", "10.5"]);
     assert_eq!(v, "10.5");
-    let v: String = cmd("INCRBYFLOAT")
-        .arg("f")
-        .arg("0.1")
-        .query(&mut c)
-        .unwrap();
+    let v: String = q(&mut c, &["INCRBYFLOAT", "f", "0.1"]);
     assert_eq!(v, "10.6");
-    let v: String = cmd("INCRBYFLOAT")
-        .arg("f")
-        .arg("-5.6")
-        .query(&mut c)
-        .unwrap();
+    let v: String = q(&mut c, &["INCRBYFLOAT", "f", "-5.6"]);
     assert_eq!(v, "5");
     // Stored as a plain string, not int-encoded (as Redis does).
-    assert_eq!(enc(&mut c, "f"), "embstr");
-    let v: String = cmd("INCRBYFLOAT")
-        .arg("f")
-        .arg("5.0e3")
-        .query(&mut c)
-        .unwrap();
+    assert_enc(&mut c, "f", "embstr");
+    let v: String = q(&mut c, &["INCRBYFLOAT", "f", "5.0e3"]);
     assert_eq!(v, "5005");
     assert_eq!(get(&mut c, "f").as_deref(), Some("5005"));
-    let _: () = cmd("SET").arg("g").arg("abc").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["SET", "g", "abc"]);
     assert_eq!(
         line(&mut r, &["INCRBYFLOAT", "g", "1"]),
         "-ERR value is not a valid float"
@@ -423,13 +286,9 @@ fn getrange_setrange() {
     let s = common::Server::start();
     let mut c = s.conn();
     let mut r = s.raw();
-    let _: () = cmd("SET")
-        .arg("k")
-        .arg("Hello World")
-        .query(&mut c)
-        .unwrap();
+    let _: () = q(&mut c, &["SET", "k", "Hello World"]);
     let gr = |c: &mut Connection, a: i64, b: i64| -> String {
-        cmd("GETRANGE").arg("k").arg(a).arg(b).query(c).unwrap()
+        q(c, &["GETRANGE", "k", &a.to_string(), &b.to_string()])
     };
     assert_eq!(gr(&mut c, 0, 4), "Hello");
     assert_eq!(gr(&mut c, -5, -1), "World");
@@ -438,83 +297,33 @@ fn getrange_setrange() {
     assert_eq!(gr(&mut c, 5, 3), "");
     assert_eq!(gr(&mut c, -1, -5), "");
     assert_eq!(gr(&mut c, -100, 2), "Hel");
-    let sub: String = cmd("SUBSTR").arg("k").arg(6).arg(-1).query(&mut c).unwrap();
+    let sub: String = q(&mut c, &["SUBSTR", "k", "6", "-1"]);
     assert_eq!(sub, "World");
-    let none: String = cmd("GETRANGE")
-        .arg("nokey")
-        .arg(0)
-        .arg(-1)
-        .query(&mut c)
-        .unwrap();
+    let none: String = q(&mut c, &["GETRANGE", "nokey", "0", "-1"]);
     assert_eq!(none, "");
-    let _: () = cmd("SET").arg("i").arg(1234).query(&mut c).unwrap();
-    let v: String = cmd("GETRANGE")
-        .arg("i")
-        .arg(1)
-        .arg(2)
-        .query(&mut c)
-        .unwrap();
+    let _: () = q(&mut c, &["SET", "i", "1234"]);
+    let v: String = q(&mut c, &["GETRANGE", "i", "1", "2"]);
     assert_eq!(v, "23");
     assert_eq!(
         line(&mut r, &["GETRANGE", "k", "a", "1"]),
         "-ERR value is not an integer or out of range"
     );
 
-    assert_eq!(
-        cmd("SETRANGE")
-            .arg("k")
-            .arg(6)
-            .arg("Redis")
-            .query::<i64>(&mut c)
-            .unwrap(),
-        11
-    );
+    assert_eq!(q::<i64>(&mut c, &["SETRANGE", "k", "6", "Redis"]), 11);
     assert_eq!(get(&mut c, "k").as_deref(), Some("Hello Redis"));
-    assert_eq!(enc(&mut c, "k"), "raw");
-    assert_eq!(
-        cmd("SETRANGE")
-            .arg("p")
-            .arg(3)
-            .arg("ab")
-            .query::<i64>(&mut c)
-            .unwrap(),
-        5
-    );
+    assert_enc(&mut c, "k", "raw");
+    assert_eq!(q::<i64>(&mut c, &["SETRANGE", "p", "3", "ab"]), 5);
     assert_eq!(get(&mut c, "p").as_deref(), Some("\0\0\0ab"));
-    assert_eq!(
-        cmd("SETRANGE")
-            .arg("q")
-            .arg(3)
-            .arg("")
-            .query::<i64>(&mut c)
-            .unwrap(),
-        0
-    );
-    assert_eq!(cmd("EXISTS").arg("q").query::<i64>(&mut c).unwrap(), 0);
-    assert_eq!(
-        cmd("SETRANGE")
-            .arg("k")
-            .arg(100)
-            .arg("")
-            .query::<i64>(&mut c)
-            .unwrap(),
-        11
-    );
+    assert_eq!(q::<i64>(&mut c, &["SETRANGE", "q", "3", ""]), 0);
+    assert_eq!(q::<i64>(&mut c, &["EXISTS", "q"]), 0);
+    assert_eq!(q::<i64>(&mut c, &["SETRANGE", "k", "100", ""]), 11);
     assert_eq!(
         line(&mut r, &["SETRANGE", "k", "-1", "x"]),
         "-ERR offset is out of range"
     );
-    assert_eq!(
-        cmd("SETRANGE")
-            .arg("i")
-            .arg(0)
-            .arg("9")
-            .query::<i64>(&mut c)
-            .unwrap(),
-        4
-    );
+    assert_eq!(q::<i64>(&mut c, &["SETRANGE", "i", "0", "9"]), 4);
     assert_eq!(get(&mut c, "i").as_deref(), Some("9234"));
-    assert_eq!(enc(&mut c, "i"), "raw");
+    assert_enc(&mut c, "i", "raw");
 }
 
 #[test]
@@ -522,28 +331,12 @@ fn lcs() {
     let s = common::Server::start();
     let mut c = s.conn();
     let mut r = s.raw();
-    let _: () = cmd("MSET")
-        .arg("key1")
-        .arg("ohmytext")
-        .arg("key2")
-        .arg("mynewtext")
-        .query(&mut c)
-        .unwrap();
-    let v: String = cmd("LCS").arg("key1").arg("key2").query(&mut c).unwrap();
+    let _: () = q(&mut c, &["MSET", "key1", "ohmytext", "key2", "mynewtext"]);
+    let v: String = q(&mut c, &["LCS", "key1", "key2"]);
     assert_eq!(v, "mytext");
-    let n: i64 = cmd("LCS")
-        .arg("key1")
-        .arg("key2")
-        .arg("LEN")
-        .query(&mut c)
-        .unwrap();
+    let n: i64 = q(&mut c, &["LCS", "key1", "key2", "LEN"]);
     assert_eq!(n, 6);
-    let v: Value = cmd("LCS")
-        .arg("key1")
-        .arg("key2")
-        .arg("IDX")
-        .query(&mut c)
-        .unwrap();
+    let v: Value = q(&mut c, &["LCS", "key1", "key2", "IDX"]);
     let pair = |a: i64, b: i64| Value::Array(vec![Value::Int(a), Value::Int(b)]);
     let expect = Value::Array(vec![
         Value::BulkString(b"matches".to_vec()),
@@ -555,15 +348,18 @@ fn lcs() {
         Value::Int(6),
     ]);
     assert_eq!(v, expect);
-    let v: Value = cmd("LCS")
-        .arg("key1")
-        .arg("key2")
-        .arg("IDX")
-        .arg("MINMATCHLEN")
-        .arg(4)
-        .arg("WITHMATCHLEN")
-        .query(&mut c)
-        .unwrap();
+    let v: Value = q(
+        &mut c,
+        &[
+            "LCS",
+            "key1",
+            "key2",
+            "IDX",
+            "MINMATCHLEN",
+            "4",
+            "WITHMATCHLEN",
+        ],
+    );
     let expect = Value::Array(vec![
         Value::BulkString(b"matches".to_vec()),
         Value::Array(vec![Value::Array(vec![
@@ -575,7 +371,7 @@ fn lcs() {
         Value::Int(6),
     ]);
     assert_eq!(v, expect);
-    let v: String = cmd("LCS").arg("key1").arg("missing").query(&mut c).unwrap();
+    let v: String = q(&mut c, &["LCS", "key1", "missing"]);
     assert_eq!(v, "");
     assert_eq!(
         line(&mut r, &["LCS", "key1", "key2", "LEN", "IDX"]),
@@ -585,11 +381,10 @@ fn lcs() {
         line(&mut r, &["LCS", "key1", "key2", "FOO"]),
         "-ERR syntax error"
     );
-    let _: i64 = cmd("SADD").arg("set").arg("1").query(&mut c).unwrap_or(0);
-    if cmd("TYPE").arg("set").query::<String>(&mut c).unwrap() == "set" {
-        assert_eq!(
-            line(&mut r, &["LCS", "key1", "set"]),
-            "-ERR The specified keys must contain string values"
-        );
-    }
+    q::<i64>(&mut c, &["SADD", "set", "1"]);
+    assert_eq!(q::<String>(&mut c, &["TYPE", "set"]), "set");
+    assert_eq!(
+        line(&mut r, &["LCS", "key1", "set"]),
+        "-ERR The specified keys must contain string values"
+    );
 }

@@ -2,35 +2,10 @@
 //! encoding thresholds, a randomized model check and blocking pops.
 mod common;
 
-use redis::{Connection, Value};
+use common::{assert_enc, assert_scan_arg_errors, err, q, scan_all, sv};
+use redis::Value;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
-
-fn q<T: redis::FromRedisValue>(c: &mut Connection, args: &[&str]) -> T {
-    let mut cmd = redis::cmd(args[0]);
-    for a in &args[1..] {
-        cmd.arg(*a);
-    }
-    cmd.query(c).unwrap_or_else(|e| panic!("{args:?}: {e}"))
-}
-
-fn err(c: &mut Connection, args: &[&str]) -> String {
-    let mut cmd = redis::cmd(args[0]);
-    for a in &args[1..] {
-        cmd.arg(*a);
-    }
-    let e = cmd.query::<Value>(c).expect_err("expected an error");
-    // redis-rs splits the code from the text; rebuild "CODE text".
-    match (e.code(), e.detail()) {
-        (Some(code), Some(d)) => format!("{code} {d}"),
-        (Some(code), None) => code.to_string(),
-        _ => e.to_string(),
-    }
-}
-
-fn sv(v: &[&str]) -> Vec<String> {
-    v.iter().map(|s| s.to_string()).collect()
-}
 
 #[test]
 fn zadd_options_and_errors() {
@@ -622,47 +597,31 @@ fn zscan_both_encodings() {
         for i in 0..n {
             q::<i64>(&mut c, &["ZADD", key, &i.to_string(), &format!("m{i}")]);
         }
-        let mut seen = BTreeMap::new();
-        let mut cursor = "0".to_string();
-        for _ in 0..1000 {
-            let (next, items): (String, Vec<String>) =
-                q(&mut c, &["ZSCAN", key, &cursor, "COUNT", "20"]);
-            for p in items.chunks(2) {
-                seen.insert(p[0].clone(), p[1].clone());
-            }
-            cursor = next;
-            if cursor == "0" {
-                break;
-            }
-        }
-        assert_eq!(cursor, "0");
+        let (items, _) = scan_all(&mut c, &["ZSCAN", key], &["COUNT", "20"]);
+        let seen: BTreeMap<String, String> = items
+            .chunks(2)
+            .map(|p| (p[0].clone(), p[1].clone()))
+            .collect();
         assert_eq!(seen.len(), n);
         assert_eq!(seen["m7"], "7");
     }
     let (_, items): (String, Vec<String>) = q(&mut c, &["ZSCAN", "small", "0", "MATCH", "m1*"]);
     assert_eq!(items, sv(&["m1", "1"]));
-    assert_eq!(err(&mut c, &["ZSCAN", "small", "x"]), "ERR invalid cursor");
+    assert_scan_arg_errors(&mut s.raw(), &["ZSCAN", "small"]);
 }
 
 /// Crossing zset-max-listpack-entries (128) and -value (64) keeps every
-/// command's answers intact; OBJECT ENCODING is checked when available.
+/// command's answers intact, and OBJECT ENCODING reports the change.
 #[test]
 fn encoding_thresholds() {
     let s = common::Server::start();
     let mut c = s.conn();
-    let enc = |c: &mut Connection, k: &str| -> Option<String> {
-        redis::cmd("OBJECT").arg("ENCODING").arg(k).query(c).ok()
-    };
     for i in 0..128 {
         q::<i64>(&mut c, &["ZADD", "n", &i.to_string(), &format!("m{i:03}")]);
     }
-    if let Some(e) = enc(&mut c, "n") {
-        assert_eq!(e, "listpack");
-    }
+    assert_enc(&mut c, "n", "listpack");
     q::<i64>(&mut c, &["ZADD", "n", "-1", "first"]);
-    if let Some(e) = enc(&mut c, "n") {
-        assert_eq!(e, "skiplist");
-    }
+    assert_enc(&mut c, "n", "skiplist");
     assert_eq!(q::<i64>(&mut c, &["ZCARD", "n"]), 129);
     assert_eq!(
         q::<Vec<String>>(&mut c, &["ZRANGE", "n", "0", "1"]),
@@ -674,13 +633,9 @@ fn encoding_thresholds() {
     let long64 = "x".repeat(64);
     let long65 = "y".repeat(65);
     q::<i64>(&mut c, &["ZADD", "v", "1", &long64]);
-    if let Some(e) = enc(&mut c, "v") {
-        assert_eq!(e, "listpack");
-    }
+    assert_enc(&mut c, "v", "listpack");
     q::<i64>(&mut c, &["ZADD", "v", "2", &long65]);
-    if let Some(e) = enc(&mut c, "v") {
-        assert_eq!(e, "skiplist");
-    }
+    assert_enc(&mut c, "v", "skiplist");
     assert_eq!(
         q::<Vec<String>>(&mut c, &["ZRANGE", "v", "0", "-1"]),
         vec![long64, long65]
@@ -694,9 +649,7 @@ fn encoding_thresholds() {
         q::<Vec<String>>(&mut c2, &["ZRANGE", "t", "0", "-1", "WITHSCORES"]),
         sv(&["a", "1", "b", "2", "c", "3"])
     );
-    if let Some(e) = enc(&mut c2, "t") {
-        assert_eq!(e, "skiplist");
-    }
+    assert_enc(&mut c2, "t", "skiplist");
 }
 
 /// A small deterministic generator so the model test is reproducible.

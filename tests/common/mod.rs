@@ -3,6 +3,7 @@
 //! sockets (through the `redis` crate, or raw TCP for protocol edge cases).
 #![allow(dead_code)]
 
+use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
@@ -183,4 +184,170 @@ pub fn resp(args: &[&[u8]]) -> Vec<u8> {
         v.extend_from_slice(b"\r\n");
     }
     v
+}
+
+// ------------------------------------------------------------------------
+// Command helpers shared by the per-family test files. Every one of them
+// fails the test (panics) when the server answers otherwise than expected:
+// an error where a reply was wanted, or a reply where an error was wanted.
+
+/// A redis-crate command built from its words.
+pub fn cmd_of(args: &[&str]) -> redis::Cmd {
+    let mut cmd = redis::cmd(args[0]);
+    for a in &args[1..] {
+        cmd.arg(*a);
+    }
+    cmd
+}
+
+/// Runs a command and converts its reply to `T`; an error reply (or a
+/// reply of another shape) fails the test.
+pub fn q<T: redis::FromRedisValue>(c: &mut redis::Connection, args: &[&str]) -> T {
+    cmd_of(args)
+        .query(c)
+        .unwrap_or_else(|e| panic!("{args:?} failed: {e}"))
+}
+
+/// The error reply as "CODE text" (redis-rs splits the code from the
+/// text); a successful reply fails the test.
+pub fn err_of(r: redis::RedisResult<redis::Value>) -> String {
+    let e = r.expect_err("expected an error reply");
+    match (e.code(), e.detail()) {
+        (Some(code), Some(d)) => format!("{code} {d}"),
+        (Some(code), None) => code.to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// Runs a command that must fail and returns its error as "CODE text".
+pub fn err(c: &mut redis::Connection, args: &[&str]) -> String {
+    err_of(cmd_of(args).query(c))
+}
+
+/// First reply line of a raw round trip, without the CRLF (one read up to
+/// a CRLF: fine for the short replies checked this way, and it shows the
+/// exact error text).
+pub fn line(r: &mut Raw, args: &[&str]) -> String {
+    let a: Vec<&[u8]> = args.iter().map(|s| s.as_bytes()).collect();
+    r.roundtrip_line(&resp(&a)).trim_end().to_string()
+}
+
+pub fn sv(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+pub fn set_of(xs: &[&str]) -> HashSet<String> {
+    xs.iter().map(|s| s.to_string()).collect()
+}
+
+/// The members a command replies with, as a set; a repeated member fails
+/// the test.
+pub fn members(c: &mut redis::Connection, args: &[&str]) -> HashSet<String> {
+    let v: Vec<String> = q(c, args);
+    let n = v.len();
+    let s: HashSet<String> = v.into_iter().collect();
+    assert_eq!(s.len(), n, "{args:?} repeated a member");
+    s
+}
+
+pub fn get(c: &mut redis::Connection, k: &str) -> Option<String> {
+    q(c, &["GET", k])
+}
+
+pub fn set(c: &mut redis::Connection, k: &str, v: &str) {
+    let _: () = q(c, &["SET", k, v]);
+}
+
+/// OBJECT ENCODING of `key`, None for a missing key; an error reply fails
+/// the test.
+pub fn encoding(c: &mut redis::Connection, key: &str) -> Option<String> {
+    q(c, &["OBJECT", "ENCODING", key])
+}
+
+pub fn assert_enc(c: &mut redis::Connection, key: &str, want: &str) {
+    assert_eq!(encoding(c, key).as_deref(), Some(want), "encoding of {key}");
+}
+
+/// Iterates a SCAN-family command to the end: `prefix` is the words before
+/// the cursor (`["HSCAN", key]`, `["SCAN"]`), `extra` those after it.
+/// Returns every item and the number of calls; more than 10,000 calls
+/// fails the test.
+pub fn scan_all(
+    c: &mut redis::Connection,
+    prefix: &[&str],
+    extra: &[&str],
+) -> (Vec<String>, usize) {
+    let mut cursor = "0".to_string();
+    let mut out = Vec::new();
+    let mut calls = 0;
+    loop {
+        let mut args = prefix.to_vec();
+        args.push(cursor.as_str());
+        args.extend_from_slice(extra);
+        let (next, items): (String, Vec<String>) = q(c, &args);
+        out.extend(items);
+        calls += 1;
+        assert!(calls < 10_000, "{prefix:?} does not terminate");
+        if next == "0" {
+            return (out, calls);
+        }
+        cursor = next;
+    }
+}
+
+/// xorshift64*: deterministic, seeded test randomness with no dependency.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    /// Uniform in `lo..=hi`.
+    pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + self.below((hi - lo + 1) as u64) as i64
+    }
+}
+
+/// Redis's WRONGTYPE error as a raw reply line (see `line`).
+pub const WRONGTYPE: &str = "-WRONGTYPE Operation against a key holding the wrong kind of value";
+
+/// Every command in `cmds` answers WRONGTYPE (sent raw, so the exact text is
+/// checked).
+pub fn assert_wrongtype(r: &mut Raw, cmds: &[&[&str]]) {
+    for cmd in cmds {
+        assert_eq!(line(r, cmd), WRONGTYPE, "{cmd:?}");
+    }
+}
+
+/// The argument errors every SCAN-family command shares (Redis parses them
+/// in one place): `prefix` is the words before the cursor, for a key that
+/// exists.
+pub fn assert_scan_arg_errors(r: &mut Raw, prefix: &[&str]) {
+    let with = |rest: &[&'static str]| -> Vec<&str> {
+        let mut v = prefix.to_vec();
+        v.extend_from_slice(rest);
+        v
+    };
+    for bad in ["abc", "12x"] {
+        assert_eq!(line(r, &with(&[bad])), "-ERR invalid cursor", "{bad}");
+    }
+    for (rest, want) in [
+        (&["0", "COUNT", "0"][..], "-ERR syntax error"),
+        (
+            &["0", "COUNT", "x"],
+            "-ERR value is not an integer or out of range",
+        ),
+        (&["0", "BOGUS", "1"], "-ERR syntax error"),
+        (&["0", "MATCH"], "-ERR syntax error"),
+    ] {
+        assert_eq!(line(r, &with(rest)), want, "{prefix:?} {rest:?}");
+    }
 }
