@@ -12,7 +12,7 @@ use crate::cmd::string::{SYNTAX, WRONGTYPE};
 use crate::cmd::{Command, flags::*};
 use crate::db::{Entry, Value};
 use crate::ds::sds::string2ll;
-use crate::ds::skiplist::{format_score_human, parse_score};
+use crate::ds::skiplist::{format_score_human, parse_long_double};
 use crate::net::client::{Args, Client};
 use crate::net::reply::Reply;
 use crate::server::Server;
@@ -455,7 +455,7 @@ pub fn hincrby_command(srv: &mut Server, c: &mut Client, a: &Args) {
 /// looked up, so it can never create an empty hash (CVE-2023-28856, fixed
 /// in Redis 7.0.11 with the "value is NaN or Infinity" error).
 pub fn hincrbyfloat_command(srv: &mut Server, c: &mut Client, a: &Args) {
-    let Some(incr) = parse_score(&a[3]) else {
+    let Some(incr) = parse_long_double(&a[3]) else {
         c.add_error("ERR value is not a valid float");
         return;
     };
@@ -468,7 +468,7 @@ pub fn hincrbyfloat_command(srv: &mut Server, c: &mut Client, a: &Args) {
         return;
     };
     let cur = match h.get(&a[2]) {
-        Some(v) => match parse_score(&v) {
+        Some(v) => match parse_long_double(&v) {
             Some(x) => x,
             None => {
                 c.add_error("ERR hash value is not a float");

@@ -806,7 +806,9 @@ fn zrange_generic(
     let (mut minidx, mut maxidx) = (argstart + 1, argstart + 2);
     let mut withscores = false;
     let (mut offset, mut limit) = (0i64, -1i64);
-    let mut have_limit = false;
+    // Only ZRANGE/ZRANGESTORE (called with Auto) take BYSCORE/BYLEX/REV,
+    // each once; the fixed-direction forms reject REV as a syntax error.
+    let rev_allowed = rtype == RangeType::Auto;
     let mut j = argstart + 3;
     while j < a.len() {
         let left = a.len() - j - 1;
@@ -819,13 +821,12 @@ fn zrange_generic(
             };
             offset = off;
             limit = lim;
-            have_limit = true;
             j += 2;
         } else if rtype == RangeType::Auto && eq(o, "byscore") {
             rtype = RangeType::Score;
         } else if rtype == RangeType::Auto && eq(o, "bylex") {
             rtype = RangeType::Lex;
-        } else if eq(o, "rev") {
+        } else if rev_allowed && !rev && eq(o, "rev") {
             rev = true;
         } else {
             return c.add_error(SYNTAX);
@@ -835,7 +836,9 @@ fn zrange_generic(
     if rtype == RangeType::Auto {
         rtype = RangeType::Rank;
     }
-    if have_limit && rtype == RangeType::Rank {
+    // Redis tests the parsed count, not the keyword: `LIMIT 5 -1` (count
+    // -1, the "no limit" default) passes with a rank range.
+    if limit != -1 && rtype == RangeType::Rank {
         return c.add_error(
             "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX",
         );
