@@ -967,7 +967,9 @@ impl SkipList {
             None => 0,
             Some((_, a)) => self
                 .last_in_lex_range_ranked(r)
-                .map_or(0, |(_, b)| b + 1 - a),
+                // With mixed scores the last match can rank before the
+                // first; Redis's unsigned count wraps the same way.
+                .map_or(0, |(_, b)| (b + 1).wrapping_sub(a)),
         }
     }
 
