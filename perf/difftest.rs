@@ -1097,7 +1097,8 @@ fn is_random(cmd: &[Vec<u8>]) -> bool {
 /// - SORT on a set with ALPHA or without sorting (BY with no '*'): ties
 ///   keep the set's iteration order, which differs when either side is a
 ///   hashtable (ferrodis keeps small non-integer sets as listpacks, as
-///   Redis 7.2).  With LIMIT the window picks arbitrary elements.
+///   Redis 7.2).  With LIMIT the window picks arbitrary elements.  Same
+///   for ALPHA SORT of a zset (read in hash order) and ALPHA + BY + LIMIT.
 /// - Lex ranges on a skiplist whose members have different scores: Redis
 ///   calls the result unspecified, and its descent depends on each node's
 ///   random level, so no implementation can reproduce it.  ferrodis
@@ -1131,13 +1132,26 @@ fn loose_order(cmd: &[Vec<u8>], c0: &str, rc: &mut Conn, fc: &mut Conn) -> Optio
         .windows(2)
         .any(|w| up(&w[0]) == "BY" && !w[1].contains(&b'*'));
     let alpha = cmd.iter().any(|a| up(a) == "ALPHA");
-    if t != b"set"
-        || !(alpha || unsorted)
-        || (encoding(rc, key) != b"hashtable" && encoding(fc, key) != b"hashtable")
-    {
-        return None;
+    let limit = cmd.iter().any(|a| up(a) == "LIMIT");
+    let by = cmd
+        .windows(2)
+        .any(|w| up(&w[0]) == "BY" && w[1].contains(&b'*'));
+    if alpha && by && limit {
+        // BY + a LIMIT window: Redis uses its pqsort, which is not stable,
+        // so ALPHA ties inside the window come out in its own order.
+        return Some(true);
     }
-    Some(cmd.iter().any(|a| up(a) == "LIMIT"))
+    let set_like = match &t[..] {
+        b"set" => {
+            (alpha || unsorted)
+                && (encoding(rc, key) == b"hashtable" || encoding(fc, key) == b"hashtable")
+        }
+        // SORT reads a zset's members in its dict's hash order, which only
+        // matters for ALPHA ties (numeric ties compare the members).
+        b"zset" => alpha && !unsorted,
+        _ => false,
+    };
+    set_like.then_some(limit)
 }
 
 fn encoding(conn: &mut Conn, key: &[u8]) -> Vec<u8> {

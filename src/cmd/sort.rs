@@ -178,7 +178,12 @@ fn sort_generic(srv: &mut Server, c: &mut Client, a: &Args, readonly: bool) {
             },
             Kind::Set,
         ),
-        Some(Value::ZSet(z)) => (z.to_vec().into_iter().map(|p| p.0).collect(), Kind::ZSet),
+        Some(Value::ZSet(z)) => {
+            // Redis converts a listpack zset to a skiplist for SORT (even
+            // SORT_RO / BY nosort), destructively: OBJECT ENCODING shows it.
+            z.convert_to_skiplist();
+            (z.to_vec().into_iter().map(|p| p.0).collect(), Kind::ZSet)
+        }
         Some(_) => return c.add_error(WRONGTYPE),
     };
     // A set's order is arbitrary; when the result is stored it must not
