@@ -2394,15 +2394,50 @@ mod tests {
             ("1e-310", 1e-310),
             ("0.1", 0.1),
             ("123456789012345678", 123456789012345678.0),
+            // C hex floats, as glibc strtod reads them.
+            ("0x10", 16.0),
+            ("0x1p-1", 0.5),
+            ("-0X1.8P1", -3.0),
+            ("0x.8", 0.5),
+            ("0x00000000000000000001", 1.0),
+            ("0x1.00000000000000000001", 1.0),
         ];
         for &(s, v) in ok {
             assert_eq!(parse_score(s.as_bytes()), Some(v), "{s}");
         }
         assert!(parse_score(b"-0").unwrap().is_sign_negative());
         let bad: &[&str] = &[
-            "", " 1", "1 ", "\t1", "abc", "1x", "nan", "NaN", "-nan", "nan(123)", "1e400",
-            "-1e400", "1e-400", "e5", ".", "-", "+", "1e", "1e+", "infx", "inff", "infinit",
-            "0x10", "1,5", "1\0",
+            "",
+            " 1",
+            "1 ",
+            "\t1",
+            "abc",
+            "1x",
+            "nan",
+            "NaN",
+            "-nan",
+            "nan(123)",
+            "1e400",
+            "-1e400",
+            "1e-400",
+            "e5",
+            ".",
+            "-",
+            "+",
+            "1e",
+            "1e+",
+            "infx",
+            "inff",
+            "infinit",
+            "0x",
+            "0x.",
+            "0xg",
+            "0x1p",
+            "0x1p+",
+            "0x1p99999",
+            "0x1p-99999",
+            "1,5",
+            "1\0",
         ];
         for s in bad {
             assert_eq!(parse_score(s.as_bytes()), None, "{s:?}");
