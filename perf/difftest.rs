@@ -1303,7 +1303,10 @@ fn main() {
             // Likewise two hashtables of the same elements need not have the
             // same size (Redis grows and shrinks them at other moments than
             // ferrodis), so whether the first page is also the last differs.
-            let scan_enc = if matches!(c0.as_str(), "SSCAN" | "HSCAN") && cmd.len() > 1 {
+            // The keyspace itself is such a hashtable for SCAN.
+            let scan_enc = if c0 == "SCAN" {
+                Some((b"hashtable".to_vec(), b"hashtable".to_vec()))
+            } else if matches!(c0.as_str(), "SSCAN" | "HSCAN") && cmd.len() > 1 {
                 Some((encoding(&mut rc, &cmd[1]), encoding(&mut fc, &cmd[1])))
             } else {
                 None

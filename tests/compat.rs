@@ -533,6 +533,26 @@ fn sort_alpha_collation_ties_and_zset_conversion() {
     );
 }
 
+/// SORT BY nosort DESC on a list walks it from the tail.
+#[test]
+fn sort_nosort_desc_list() {
+    let s = common::Server::start();
+    let mut r = s.raw();
+    check(&mut r, &[b"RPUSH", b"l", b"a", b"b", b"c", b"d"], ":4\r\n");
+    check(
+        &mut r,
+        &[b"SORT", b"l", b"BY", b"nosort", b"DESC"],
+        "*4\r\n$1\r\nd\r\n$1\r\nc\r\n$1\r\nb\r\n$1\r\na\r\n",
+    );
+    check(
+        &mut r,
+        &[
+            b"SORT", b"l", b"BY", b"nosort", b"DESC", b"LIMIT", b"1", b"2",
+        ],
+        "*2\r\n$1\r\nc\r\n$1\r\nb\r\n",
+    );
+}
+
 /// OBJ_SHARED_REFCOUNT only for the shared integers 0..9999.
 #[test]
 fn object_refcount_shared_integers() {

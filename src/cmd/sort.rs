@@ -193,8 +193,9 @@ fn sort_generic(srv: &mut Server, c: &mut Client, a: &Args, readonly: bool) {
         alpha = true;
         sortby = None;
     }
-    if dontsort && matches!(kind, Kind::ZSet) && desc {
-        // Unsorted zsets come out in score order, DESC reversing it.
+    if dontsort && matches!(kind, Kind::ZSet | Kind::List) && desc {
+        // Unsorted lists and zsets come out in their own order, DESC
+        // reversing it (before LIMIT picks the window, as in Redis).
         elems.reverse();
     }
 
