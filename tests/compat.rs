@@ -553,6 +553,28 @@ fn sort_nosort_desc_list() {
     );
 }
 
+/// SCAN-family cursors are read with strtoul: "" is 0, a sign is allowed
+/// ("-1" wraps), leading space, a bare sign and overflow are invalid.
+#[test]
+fn scan_cursor_strtoul() {
+    let s = common::Server::start();
+    let mut r = s.raw();
+    let empty = "*2\r\n$1\r\n0\r\n*0\r\n";
+    let bad = "-ERR invalid cursor\r\n";
+    check(&mut r, &[b"SCAN", b""], empty);
+    check(&mut r, &[b"SCAN", b"-1"], empty);
+    check(&mut r, &[b"HSCAN", b"nokey", b"+3"], empty);
+    check(
+        &mut r,
+        &[b"SSCAN", b"nokey", b"18446744073709551615"],
+        empty,
+    );
+    check(&mut r, &[b"SCAN", b" 1"], bad);
+    check(&mut r, &[b"SCAN", b"+"], bad);
+    check(&mut r, &[b"ZSCAN", b"nokey", b"18446744073709551616"], bad);
+    check(&mut r, &[b"HSCAN", b"nokey", b"1x"], bad);
+}
+
 /// OBJ_SHARED_REFCOUNT only for the shared integers 0..9999.
 #[test]
 fn object_refcount_shared_integers() {
