@@ -1335,8 +1335,13 @@ fn main() {
                 x.sort_elems(false);
                 y.sort_elems(false);
             }
+            // A cursor other than 0 names a bucket of an implementation-
+            // defined table layout, so what it returns is not comparable.
+            let cur_idx = if c0 == "SCAN" { 1 } else { 2 };
+            let odd_cursor = scan_enc.is_some() && cmd.get(cur_idx).is_some_and(|c| c != b"0");
             let enc_differs = scan_enc.is_some_and(|(er, ef)| {
-                er != ef
+                odd_cursor
+                    || er != ef
                     || er == b"hashtable"
                         && x.kids.len() == 2
                         && y.kids.len() == 2
