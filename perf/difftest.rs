@@ -7,8 +7,12 @@
 //! Replies are parsed into a tree only to normalise genuinely unordered
 //! replies (set members, hashtable-encoded hash fields, SCAN pages, KEYS) by
 //! sorting, and random ones (SPOP, SRANDMEMBER, HRANDFIELD, ZRANDMEMBER,
-//! RANDOMKEY) by comparing only their shape (types and lengths). Everything
-//! else is compared byte for byte. Not done: timing-dependent commands are
+//! RANDOMKEY) by comparing only their shape (types and lengths). Deliberate
+//! Redis 7.2 behaviour (set/hash encodings, ZRANK WITHSCORE), scan page
+//! boundaries, unspecified orders (ALPHA SORT ties, skiplist lex ranges
+//! with mixed scores) and Redis's stale-errno SORT failure are normalised
+//! where they are handled (see `loose_order`, `normalise_encoding`).
+//! Everything else is compared byte for byte. Not done: timing-dependent commands are
 //! avoided (tiny expires), OBJECT IDLETIME/FREQ, DUMP/RESTORE.
 //!
 //! Usage: difftest REDIS_PORT FERRODIS_PORT FAMILY N SEED [MAXPRINT]
