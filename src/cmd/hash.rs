@@ -12,7 +12,7 @@ use crate::cmd::string::{SYNTAX, WRONGTYPE};
 use crate::cmd::{Command, flags::*};
 use crate::db::{Entry, Value};
 use crate::ds::sds::string2ll;
-use crate::ds::skiplist::{format_score_human, parse_score};
+use crate::ds::skiplist::{format_score_human, parse_long_double};
 use crate::net::client::{Args, Client};
 use crate::net::reply::Reply;
 use crate::server::Server;
@@ -455,7 +455,7 @@ pub fn hincrby_command(srv: &mut Server, c: &mut Client, a: &Args) {
 /// looked up, so it can never create an empty hash (CVE-2023-28856, fixed
 /// in Redis 7.0.11 with the "value is NaN or Infinity" error).
 pub fn hincrbyfloat_command(srv: &mut Server, c: &mut Client, a: &Args) {
-    let Some(incr) = parse_score(&a[3]) else {
+    let Some(incr) = parse_long_double(&a[3]) else {
         c.add_error("ERR value is not a valid float");
         return;
     };
@@ -468,7 +468,7 @@ pub fn hincrbyfloat_command(srv: &mut Server, c: &mut Client, a: &Args) {
         return;
     };
     let cur = match h.get(&a[2]) {
-        Some(v) => match parse_score(&v) {
+        Some(v) => match parse_long_double(&v) {
             Some(x) => x,
             None => {
                 c.add_error("ERR hash value is not a float");
@@ -588,15 +588,36 @@ pub struct ScanArgs<'a> {
     pub count: usize,
 }
 
+fn strtoul_cursor(b: &[u8]) -> Option<u64> {
+    let b = &b[..b.iter().position(|&x| x == 0).unwrap_or(b.len())];
+    if b.is_empty() {
+        return Some(0);
+    }
+    let (neg, digits) = match b[0] {
+        b'-' => (true, &b[1..]),
+        b'+' => (false, &b[1..]),
+        _ => (false, b),
+    };
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &d in digits {
+        v = v.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+    }
+    Some(if neg { v.wrapping_neg() } else { v })
+}
+
 /// parseScanCursorOrReply: replies "invalid cursor" on failure. HSCAN /
 /// SSCAN / ZSCAN call it before looking the key up, and parse the options
 /// only for an existing key of the right type (Redis 7.0 answers
 /// `HSCAN missing 0 COUNT abc` with an empty page, not an error).
+/// The cursor is read as C `strtoul(.., 10)` reads it: no leading space,
+/// an optional sign ("-1" wraps to 2^64-1), "" is cursor 0 (nothing
+/// converted, end pointer at the terminator), overflow is an error, and
+/// the C string ends at the first NUL.
 pub fn parse_scan_cursor(c: &mut Client, cur: &[u8]) -> Option<u64> {
-    let cursor = std::str::from_utf8(cur)
-        .ok()
-        .filter(|s| !s.starts_with('+') && !s.starts_with('-'))
-        .and_then(|s| s.parse::<u64>().ok());
+    let cursor = strtoul_cursor(cur);
     if cursor.is_none() {
         c.add_error("ERR invalid cursor");
     }

@@ -497,15 +497,8 @@ pub fn keys_command(srv: &mut Server, c: &mut Client, a: &Args) {
 /// reverse-binary cursor, so every key present for the whole iteration is
 /// returned at least once even across resizes.
 pub fn scan_command(srv: &mut Server, c: &mut Client, a: &Args) {
-    let cursor = match std::str::from_utf8(&a[1])
-        .ok()
-        .and_then(|s| s.parse::<u64>().ok())
-    {
-        Some(v) => v,
-        None => {
-            c.add_error("ERR invalid cursor");
-            return;
-        }
+    let Some(cursor) = crate::cmd::hash::parse_scan_cursor(c, &a[1]) else {
+        return;
     };
     let mut pat: Option<&[u8]> = None;
     let mut count: i64 = 10;

@@ -391,43 +391,10 @@ pub(crate) fn timeout_ms(c: &mut Client, b: &[u8]) -> Option<i64> {
     Some(ms.ceil() as i64)
 }
 
-/// strtold-like parse: decimal, inf/infinity, and C hex floats such as
-/// 0x10 or -0x1.8p1; no surrounding whitespace, NaN rejected.
+/// strtold-like parse (decimal, inf, C hex floats; NaN rejected): the one
+/// C-float parser lives with the score parser.
 pub(crate) fn parse_c_float(b: &[u8]) -> Option<f64> {
-    let s = std::str::from_utf8(b).ok()?;
-    if s.is_empty() || s.starts_with(|ch: char| ch.is_ascii_whitespace()) {
-        return None;
-    }
-    if let Ok(v) = s.parse::<f64>() {
-        return (!v.is_nan()).then_some(v);
-    }
-    let (neg, rest) = match s.as_bytes()[0] {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let hex = rest
-        .strip_prefix("0x")
-        .or_else(|| rest.strip_prefix("0X"))?;
-    let (mant, exp) = match hex.find(['p', 'P']) {
-        Some(i) => (&hex[..i], hex[i + 1..].parse::<i32>().ok()?),
-        None => (hex, 0),
-    };
-    let (ip, fp) = mant.split_once('.').unwrap_or((mant, ""));
-    if ip.is_empty() && fp.is_empty() {
-        return None;
-    }
-    let mut v = 0f64;
-    for ch in ip.chars() {
-        v = v * 16.0 + ch.to_digit(16)? as f64;
-    }
-    let mut scale = 1.0 / 16.0;
-    for ch in fp.chars() {
-        v += ch.to_digit(16)? as f64 * scale;
-        scale /= 16.0;
-    }
-    let v = v * 2f64.powi(exp);
-    Some(if neg { -v } else { v })
+    crate::ds::skiplist::parse_long_double(b)
 }
 
 fn block(srv: &mut Server, c: &mut Client, a: &Args, keys: Vec<Vec<u8>>, timeout_ms: i64) {

@@ -5,12 +5,13 @@
 //! the value `BY pattern` names), sorted, windowed by LIMIT, then replied
 //! or stored (GET patterns resolved per output element).
 //! Ordering: numeric by default (weights parsed as doubles; a weight that
-//! is not a number fails the whole command), ALPHA compares bytes (Redis
-//! uses strcoll, which is bytewise in the C locale the server runs in);
-//! ties are broken by comparing the elements, so the result is
-//! deterministic as in Redis.
-//! Not done: Redis's partial sort (pqsort) for LIMIT -- a full sort gives
-//! the same result.
+//! is not a number fails the whole command; ties broken by comparing the
+//! elements), ALPHA compares bytes up to the first NUL (Redis uses strcoll,
+//! bytewise in the C/C.UTF-8 locale) or whole strings with STORE, and
+//! leaves ties in input order (glibc qsort is a stable merge sort).
+//! Not done: Redis's partial sort (pqsort) for BY + a LIMIT window, which
+//! is not stable: ALPHA ties inside such a window may come out in another
+//! order than Redis's.
 
 use crate::cmd;
 use crate::cmd::string::{SYNTAX, WRONGTYPE};
@@ -177,7 +178,12 @@ fn sort_generic(srv: &mut Server, c: &mut Client, a: &Args, readonly: bool) {
             },
             Kind::Set,
         ),
-        Some(Value::ZSet(z)) => (z.to_vec().into_iter().map(|p| p.0).collect(), Kind::ZSet),
+        Some(Value::ZSet(z)) => {
+            // Redis converts a listpack zset to a skiplist for SORT (even
+            // SORT_RO / BY nosort), destructively: OBJECT ENCODING shows it.
+            z.convert_to_skiplist();
+            (z.to_vec().into_iter().map(|p| p.0).collect(), Kind::ZSet)
+        }
         Some(_) => return c.add_error(WRONGTYPE),
     };
     // A set's order is arbitrary; when the result is stored it must not
@@ -187,8 +193,9 @@ fn sort_generic(srv: &mut Server, c: &mut Client, a: &Args, readonly: bool) {
         alpha = true;
         sortby = None;
     }
-    if dontsort && matches!(kind, Kind::ZSet) && desc {
-        // Unsorted zsets come out in score order, DESC reversing it.
+    if dontsort && matches!(kind, Kind::ZSet | Kind::List) && desc {
+        // Unsorted lists and zsets come out in their own order, DESC
+        // reversing it (before LIMIT picks the window, as in Redis).
         elems.reverse();
     }
 
@@ -228,18 +235,33 @@ fn sort_generic(srv: &mut Server, c: &mut Client, a: &Args, readonly: bool) {
             }
             weighed.push((e, byval, score));
         }
+        // sortCompare: ALPHA compares with strcoll (bytewise up to the first
+        // NUL in the C/C.UTF-8 locale) unless STORE, which compares the
+        // whole strings; missing BY values sort first; ALPHA ties are not
+        // broken, and glibc's qsort is a stable merge sort, so tied elements
+        // keep their input order (sort_by is stable too).  Numeric ties are
+        // broken by comparing the elements bytewise.
+        let coll = |p: &[u8], q: &[u8]| {
+            if store.is_some() {
+                p.cmp(q)
+            } else {
+                let cut = |b: &[u8]| b.iter().position(|&c| c == 0).unwrap_or(b.len());
+                p[..cut(p)].cmp(&q[..cut(q)])
+            }
+        };
         weighed.sort_by(|x, y| {
             let cmp = if alpha {
                 match (&x.1, &y.1) {
                     (None, None) => Ordering::Equal,
                     (None, Some(_)) => Ordering::Less,
                     (Some(_), None) => Ordering::Greater,
-                    (Some(p), Some(q)) => p.cmp(q),
+                    (Some(p), Some(q)) => coll(p, q),
                 }
             } else {
-                x.2.partial_cmp(&y.2).unwrap_or(Ordering::Equal)
+                x.2.partial_cmp(&y.2)
+                    .unwrap_or(Ordering::Equal)
+                    .then_with(|| x.0.cmp(&y.0))
             };
-            let cmp = cmp.then_with(|| x.0.cmp(&y.0));
             if desc { cmp.reverse() } else { cmp }
         });
         elems = weighed.into_iter().map(|w| w.0).collect();

@@ -725,14 +725,14 @@ pub fn decrby_command(srv: &mut Server, c: &mut Client, a: &Args) {
 /// int-encoded (createStringObjectFromLongDouble): embstr up to 44 bytes,
 /// raw beyond. The TTL stays.
 pub fn incrbyfloat_command(srv: &mut Server, c: &mut Client, a: &Args) {
-    use crate::ds::skiplist::{format_score_human, parse_score};
+    use crate::ds::skiplist::{format_score_human, parse_long_double};
     let db = c.db;
     let old = match srv.lookup_write(db, &a[1]) {
         None => Some(0.0),
         Some(Value::Str(s)) => {
             let mut t = itoa::Buffer::new();
             let b = s.bytes(&mut t);
-            match parse_score(b) {
+            match parse_long_double(b) {
                 Some(v) => Some(v),
                 None => {
                     c.add_error(NOT_FLOAT);
@@ -745,7 +745,7 @@ pub fn incrbyfloat_command(srv: &mut Server, c: &mut Client, a: &Args) {
             return;
         }
     };
-    let Some(incr) = parse_score(&a[2]) else {
+    let Some(incr) = parse_long_double(&a[2]) else {
         c.add_error(NOT_FLOAT);
         return;
     };

@@ -716,12 +716,62 @@ pub fn zcount_command(srv: &mut Server, c: &mut Client, a: &Args) {
     }
 }
 
+/// A lexicographic range the way Redis walks a listpack, which matters
+/// only when members have different scores (Redis documents the result as
+/// unspecified, but it is deterministic): nothing unless the last entry is
+/// >= min and the first <= max (zzlIsInLexRange); then forward from the
+/// first entry >= min, skipping `offset` entries unchecked and stopping at
+/// the first one > max (reverse: back from the last entry <= max, stopping
+/// at the first one < min).  The skiplist encoding keeps its own descent,
+/// which is Redis's algorithm too, but there the answer depends on each
+/// node's random level, so it cannot be reproduced exactly.
+fn lex_range(z: &ZSet, r: &LexRange, rev: bool, offset: usize, limit: i64) -> Vec<Pair> {
+    let ZSet::Listpack(_) = z else {
+        return z.range_by_lex(r, rev, offset, limit);
+    };
+    let all = z.to_vec();
+    let (Some(first), Some(last)) = (all.first(), all.last()) else {
+        return Vec::new();
+    };
+    if r.is_empty() || !r.gte_min(&last.0) || !r.lte_max(&first.0) {
+        return Vec::new();
+    }
+    let take = usize::try_from(limit).unwrap_or(usize::MAX);
+    if rev {
+        match all.iter().rposition(|p| r.lte_max(&p.0)) {
+            Some(i) if r.gte_min(&all[i].0) => all[..=i]
+                .iter()
+                .rev()
+                .skip(offset)
+                .take(take)
+                .take_while(|p| r.gte_min(&p.0))
+                .cloned()
+                .collect(),
+            _ => Vec::new(),
+        }
+    } else {
+        match all.iter().position(|p| r.gte_min(&p.0)) {
+            Some(i) if r.lte_max(&all[i].0) => all[i..]
+                .iter()
+                .skip(offset)
+                .take(take)
+                .take_while(|p| r.lte_max(&p.0))
+                .cloned()
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 pub fn zlexcount_command(srv: &mut Server, c: &mut Client, a: &Args) {
     let Some(r) = LexRange::parse(&a[2], &a[3]) else {
         return c.add_error(MINMAX_LEX);
     };
     if let Ok(z) = zset_mut(srv, c, &a[1], false) {
-        let n = z.map_or(0, |z| z.count_in_lex_range(&r));
+        let n = z.map_or(0, |z| match z {
+            ZSet::Listpack(_) => lex_range(z, &r, false, 0, -1).len(),
+            ZSet::Skiplist(_) => z.count_in_lex_range(&r),
+        });
         c.add_int(n as i64);
     }
 }
@@ -806,7 +856,9 @@ fn zrange_generic(
     let (mut minidx, mut maxidx) = (argstart + 1, argstart + 2);
     let mut withscores = false;
     let (mut offset, mut limit) = (0i64, -1i64);
-    let mut have_limit = false;
+    // Only ZRANGE/ZRANGESTORE (called with Auto) take BYSCORE/BYLEX/REV,
+    // each once; the fixed-direction forms reject REV as a syntax error.
+    let rev_allowed = rtype == RangeType::Auto;
     let mut j = argstart + 3;
     while j < a.len() {
         let left = a.len() - j - 1;
@@ -819,13 +871,12 @@ fn zrange_generic(
             };
             offset = off;
             limit = lim;
-            have_limit = true;
             j += 2;
         } else if rtype == RangeType::Auto && eq(o, "byscore") {
             rtype = RangeType::Score;
         } else if rtype == RangeType::Auto && eq(o, "bylex") {
             rtype = RangeType::Lex;
-        } else if eq(o, "rev") {
+        } else if rev_allowed && !rev && eq(o, "rev") {
             rev = true;
         } else {
             return c.add_error(SYNTAX);
@@ -835,7 +886,9 @@ fn zrange_generic(
     if rtype == RangeType::Auto {
         rtype = RangeType::Rank;
     }
-    if have_limit && rtype == RangeType::Rank {
+    // Redis tests the parsed count, not the keyword: `LIMIT 5 -1` (count
+    // -1, the "no limit" default) passes with a rank range.
+    if limit != -1 && rtype == RangeType::Rank {
         return c.add_error(
             "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX",
         );
@@ -892,7 +945,7 @@ fn zrange_generic(
             }
             _ if offset < 0 => Vec::new(),
             Spec::Score(r) => z.range_by_score(r, rev, offset as usize, limit),
-            Spec::Lex(r) => z.range_by_lex(r, rev, offset as usize, limit),
+            Spec::Lex(r) => lex_range(z, r, rev, offset as usize, limit),
         },
     };
     match dst {
@@ -978,7 +1031,7 @@ fn zremrange_generic(srv: &mut Server, c: &mut Client, a: &Args, rtype: RangeTyp
     let victims = if let Some(r) = &score {
         z.range_by_score(r, false, 0, -1)
     } else if let Some(r) = &lex {
-        z.range_by_lex(r, false, 0, -1)
+        lex_range(z, r, false, 0, -1)
     } else {
         let n = z.len() as i64;
         let (mut s, mut e) = rank;

@@ -1012,7 +1012,9 @@ impl SkipList {
             None => 0,
             Some((_, a)) => self
                 .last_in_lex_range_ranked(r)
-                .map_or(0, |(_, b)| b + 1 - a),
+                // With mixed scores the last match can rank before the
+                // first; Redis's unsigned count wraps the same way.
+                .map_or(0, |(_, b)| (b + 1).wrapping_sub(a)),
         }
     }
 
@@ -1269,7 +1271,7 @@ fn starts_with_ci(b: &[u8], pat: &[u8]) -> bool {
 }
 
 /// The longest prefix of `b` that glibc `strtod` would convert (no leading
-/// whitespace handling, no hex floats), or `None` when it converts nothing.
+/// whitespace handling), or `None` when it converts nothing.
 /// The digits themselves are converted by Rust's correctly rounded parser,
 /// which agrees with glibc (both round-to-nearest-even on the exact value).
 fn strtod_prefix(b: &[u8]) -> Option<Strtod> {
@@ -1312,6 +1314,9 @@ fn strtod_prefix(b: &[u8]) -> Option<Strtod> {
             overflow: false,
             underflow_zero: false,
         });
+    }
+    if let Some(r) = strtod_hex(b, sign, neg) {
+        return Some(r);
     }
     let mut i = sign;
     let mut digits = 0usize;
@@ -1358,12 +1363,110 @@ fn strtod_prefix(b: &[u8]) -> Option<Strtod> {
     })
 }
 
+/// C99 hex float (`0x1.8p3`) after the optional sign at `b[..sign]`, as
+/// glibc strtod/strtold read it: at least one hex digit, an optional
+/// fraction, an optional binary exponent that only counts when digits
+/// follow it.  `None` when there is no "0x" + hex digit, so the decimal
+/// path then consumes just the leading "0" (strtod's end pointer at 'x').
+/// The first 16 significant hex digits go into a u64 with a sticky low bit
+/// for the rest, so the u64 -> f64 conversion rounds correctly (except for
+/// subnormal results, which may be double-rounded).
+fn strtod_hex(b: &[u8], sign: usize, neg: bool) -> Option<Strtod> {
+    let rest = &b[sign..];
+    if rest.len() < 3 || rest[0] != b'0' || !matches!(rest[1], b'x' | b'X') {
+        return None;
+    }
+    let mut i = sign + 2;
+    let mut mant: u64 = 0;
+    let mut sig = 0usize; // significant hex digits taken into `mant`
+    let mut sticky = false;
+    let mut exp2: i64 = 0;
+    let mut any = false;
+    let mut frac = false;
+    loop {
+        match b.get(i) {
+            Some(&c) if c.is_ascii_hexdigit() => {
+                let d = (c as char).to_digit(16).expect("hex digit") as u64;
+                any = true;
+                if sig < 16 {
+                    if mant != 0 || d != 0 {
+                        mant = mant << 4 | d;
+                        sig += 1;
+                    }
+                    if frac {
+                        exp2 -= 4;
+                    }
+                } else {
+                    sticky |= d != 0;
+                    if !frac {
+                        exp2 += 4;
+                    }
+                }
+            }
+            Some(b'.') if !frac => frac = true,
+            _ => break,
+        }
+        i += 1;
+    }
+    if !any {
+        return None;
+    }
+    if matches!(b.get(i), Some(b'p' | b'P')) {
+        let mut j = i + 1;
+        let eneg = b.get(j) == Some(&b'-');
+        if matches!(b.get(j), Some(b'+' | b'-')) {
+            j += 1;
+        }
+        let ds = j;
+        let mut e: i64 = 0;
+        while let Some(&c) = b.get(j).filter(|c| c.is_ascii_digit()) {
+            e = (e * 10 + i64::from(c - b'0')).min(1 << 20);
+            j += 1;
+        }
+        if j > ds {
+            exp2 += if eneg { -e } else { e };
+            i = j;
+        }
+    }
+    if sticky {
+        mant |= 1;
+    }
+    let nonzero = mant != 0;
+    // mant < 2^64 and |exp2| is clamped, so two powi steps cannot lose the
+    // result except by genuine overflow/underflow.
+    let e = exp2.clamp(-4000, 4000) as i32;
+    let mut value = mant as f64 * 2f64.powi(e / 2) * 2f64.powi(e - e / 2);
+    if neg {
+        value = -value;
+    }
+    Some(Strtod {
+        value,
+        len: i,
+        overflow: value.is_infinite(),
+        underflow_zero: value == 0.0 && nonzero,
+    })
+}
+
+/// Parse a number the way Redis's `string2ld` (strtold) does for
+/// INCRBYFLOAT, HINCRBYFLOAT and blocking timeouts: the whole string, no
+/// leading whitespace, NaN rejected, decimal/inf/hex forms as for
+/// [`parse_score`].  Magnitudes beyond f64 but within `long double` (e.g.
+/// `1e400`) become +-inf / 0 here instead of being rejected: Redis accepts
+/// them, we cannot represent them.
+pub fn parse_long_double(b: &[u8]) -> Option<f64> {
+    if b.first().is_none_or(|&c| is_c_space(c)) {
+        return None;
+    }
+    let r = strtod_prefix(b)?;
+    (r.len == b.len() && !r.value.is_nan()).then_some(r.value)
+}
+
 /// Parse a score the way Redis's `string2d` does for ZADD/ZINCRBY and
 /// friends: the whole string must be a C `strtod` number; empty input,
 /// leading whitespace, trailing bytes, NaN, overflow (e.g. `1e400`) and
 /// underflow to zero (e.g. `1e-400`) are rejected, while `inf`, `+inf`,
 /// `-inf`, `infinity` (any case) and subnormals are accepted.
-/// Deviation: hex floats (`0x1p3`), which glibc accepts, are rejected.
+/// Hex floats (`0x1p3`) are accepted, as glibc does.
 pub fn parse_score(b: &[u8]) -> Option<f64> {
     if b.first().is_none_or(|&c| is_c_space(c)) {
         return None;
@@ -2337,15 +2440,50 @@ mod tests {
             ("1e-310", 1e-310),
             ("0.1", 0.1),
             ("123456789012345678", 123456789012345678.0),
+            // C hex floats, as glibc strtod reads them.
+            ("0x10", 16.0),
+            ("0x1p-1", 0.5),
+            ("-0X1.8P1", -3.0),
+            ("0x.8", 0.5),
+            ("0x00000000000000000001", 1.0),
+            ("0x1.00000000000000000001", 1.0),
         ];
         for &(s, v) in ok {
             assert_eq!(parse_score(s.as_bytes()), Some(v), "{s}");
         }
         assert!(parse_score(b"-0").unwrap().is_sign_negative());
         let bad: &[&str] = &[
-            "", " 1", "1 ", "\t1", "abc", "1x", "nan", "NaN", "-nan", "nan(123)", "1e400",
-            "-1e400", "1e-400", "e5", ".", "-", "+", "1e", "1e+", "infx", "inff", "infinit",
-            "0x10", "1,5", "1\0",
+            "",
+            " 1",
+            "1 ",
+            "\t1",
+            "abc",
+            "1x",
+            "nan",
+            "NaN",
+            "-nan",
+            "nan(123)",
+            "1e400",
+            "-1e400",
+            "1e-400",
+            "e5",
+            ".",
+            "-",
+            "+",
+            "1e",
+            "1e+",
+            "infx",
+            "inff",
+            "infinit",
+            "0x",
+            "0x.",
+            "0xg",
+            "0x1p",
+            "0x1p+",
+            "0x1p99999",
+            "0x1p-99999",
+            "1,5",
+            "1\0",
         ];
         for s in bad {
             assert_eq!(parse_score(s.as_bytes()), None, "{s:?}");

@@ -193,10 +193,13 @@ impl ZsetSkiplist {
 /// An owned (member, score) pair, the unit every range query returns.
 pub type Pair = (Vec<u8>, f64);
 
+/// Listpack scores never read back as -0: Redis 7.0 writes a listpack
+/// score through d2string's integer fast path, so `ZADD z -0 m` stores "0"
+/// (the skiplist encoding keeps -0 and replies "-0").
 fn lp_score(v: LpValue<'_>) -> f64 {
     match v {
         LpValue::Int(i) => i as f64,
-        LpValue::Str(s) => parse_score(s).unwrap_or(0.0),
+        LpValue::Str(s) => parse_score(s).unwrap_or(0.0) + 0.0,
     }
 }
 
