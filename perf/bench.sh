@@ -11,6 +11,7 @@
 # the cores, so rps at P1 is mostly the client's and the scheduler's
 # number, while CPU time per request is what the server itself spends,
 # kernel work for its syscalls included.
+# PIN=1:0 pins the servers to CPU 1 and redis-benchmark to CPU 0 (common.sh).
 # FERRODIS_ARGS adds directives to ferrodis (e.g. "--cpu-affinity off").
 #   perf/bench.sh [tests] [rounds] [requests]
 set -euo pipefail
@@ -35,7 +36,7 @@ for P in 1 16; do
       for who in ferrodis redis-server; do
         port=$FPORT; pid=$FPID; [ $who = redis-server ] && { port=$RPORT; pid=$RPID; }
         c0=$(cpu_ticks "$pid")
-        line=$(redis-benchmark -p "$port" -t "$t" -n "$n" -c 50 -r 100000 -P "$P" --csv 2>/dev/null | tail -n +2)
+        line=$($PIN_CLIENT redis-benchmark -p "$port" -t "$t" -n "$n" -c 50 -r 100000 -P "$P" --csv 2>/dev/null | tail -n +2)
         c1=$(cpu_ticks "$pid")
         # one CSV row per test run ('-t lrange' alone reports 4 rows; the
         # CPU figure then covers all of them and the LPUSH fill)

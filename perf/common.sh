@@ -6,6 +6,13 @@ FPORT=${FPORT:-16379}
 RPORT=${RPORT:-16380}
 OUTDIR=${OUTDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/out}
 mkdir -p "$OUTDIR"
+# PIN=S:C runs both servers on CPU list S and the load generator on CPU list
+# C (taskset), e.g. PIN=1:0 on a 2-CPU machine: each side owns a core, so
+# neither server loses its core to redis-benchmark mid-run.
+PIN_SERVER=; PIN_CLIENT=
+if [ -n "${PIN:-}" ]; then
+  PIN_SERVER="taskset -c ${PIN%%:*}"; PIN_CLIENT="taskset -c ${PIN##*:}"
+fi
 
 ensure_peers() {
   if [ -z "$REDIS" ] || ! command -v redis-benchmark >/dev/null; then
@@ -28,13 +35,13 @@ wait_port() {
 }
 
 start_ferrodis() { # extra args...
-  "$FERRODIS" --port "$FPORT" --save "" --appendonly no --logfile "$OUTDIR/ferrodis.log" "$@" &
+  $PIN_SERVER "$FERRODIS" --port "$FPORT" --save "" --appendonly no --logfile "$OUTDIR/ferrodis.log" "$@" &
   FPID=$!
   wait_port "$FPORT"
 }
 
 start_redis() {
-  "$REDIS" --port "$RPORT" --save "" --appendonly no --logfile "$OUTDIR/redis.log" "$@" &
+  $PIN_SERVER "$REDIS" --port "$RPORT" --save "" --appendonly no --logfile "$OUTDIR/redis.log" "$@" &
   RPID=$!
   wait_port "$RPORT"
 }
