@@ -377,6 +377,9 @@ fn disable_thp_default_yes_and_immutable() {
     }
     let s2 = common::Server::start_with(&["--disable-thp", "no"]);
     if let Some(on) = thp_enabled(s2.child.id()) {
-        assert_eq!(on, "1", "disable-thp no gives the system's THP setting back");
+        assert_eq!(
+            on, "1",
+            "disable-thp no gives the system's THP setting back"
+        );
     }
 }

@@ -7,7 +7,7 @@
 //!   `io-threads-cpulist` the I/O threads (falling back to `server-cpulist`,
 //!   which is what Redis 6/7 pins its I/O threads to), `bio-cpulist` the bio
 //!   threads. As in Redis, every thread of a role gets the whole list.
-//! - With no list, `cpu-affinity auto` and more than one CPU, [`place`]
+//! - With no list, `cpu-affinity auto` and at least [`AUTO_MIN_CPUS`] CPUs, [`place`]
 //!   chooses one CPU per thread: one NUMA node (`numa-node`, or the node
 //!   with the most physical cores), cores sharing the largest L3 first, then
 //!   the node's other cores, and SMT siblings only when distinct physical
@@ -47,6 +47,14 @@
 use crate::config::{Config, CpuAffinity};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
+
+/// Automatic placement needs at least this many usable CPUs. On a smaller
+/// machine every CPU shares one L3 and one node, so pinning gains nothing
+/// and only stops the scheduler from moving the main thread off a core
+/// that a client or the kernel's network work is using (on the 2-CPU dev
+/// VM, redis-benchmark and the pinned main thread landed on one core while
+/// the other idled). Explicit cpulists are still applied on any machine.
+pub const AUTO_MIN_CPUS: usize = 4;
 
 /// CPU_SETSIZE: the largest CPU number a list may name, plus one.
 pub const MAX_CPUS: usize = 1024;
@@ -446,7 +454,7 @@ pub fn plan(cfg: &Config, topo: &Topology, allowed: &[usize]) -> Result<Plan, St
         .iter()
         .filter(|c| allowed.is_empty() || allowed.contains(&c.id))
         .count();
-    let auto_ok = cfg.cpu_affinity == CpuAffinity::Auto && ncpus > 1;
+    let auto_ok = cfg.cpu_affinity == CpuAffinity::Auto && ncpus >= AUTO_MIN_CPUS;
     let mut p = Plan {
         main: server,
         io: vec![io_list; nio],

@@ -119,6 +119,16 @@ fn plan_lists_and_auto() {
     let one = Topology::synthetic(1, 1, 1, 1, 1);
     cfg.cpu_affinity = CpuAffinity::Auto;
     assert!(!plan(&cfg, &one, &[0]).unwrap().auto);
+    // two or three CPUs: left to the scheduler (AUTO_MIN_CPUS), lists still apply.
+    let two = Topology::synthetic(1, 1, 2, 1, 1);
+    let p = plan(&cfg, &two, &all(&two)).unwrap();
+    assert!(!p.auto);
+    assert!(p.main.is_empty() && p.bio.is_empty());
+    cfg.server_cpulist = "1".into();
+    assert_eq!(plan(&cfg, &two, &all(&two)).unwrap().main, vec![1]);
+    let four = Topology::synthetic(1, 1, 4, 1, 1);
+    cfg.server_cpulist.clear();
+    assert!(plan(&cfg, &four, &all(&four)).unwrap().auto);
 }
 
 #[test]

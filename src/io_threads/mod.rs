@@ -278,7 +278,13 @@ pub fn init(srv: &mut Server) {
     io.node_of_main = plan.main.first().and_then(|&c| topo.node_of(c));
     log::info!(
         "Thread placement ({}): main cpus={} bio cpus={}",
-        if plan.auto { "auto" } else { "lists" },
+        if plan.auto {
+            "auto"
+        } else if plan.main.is_empty() && plan.bio.is_empty() {
+            "none: no cpulists, and cpu-affinity off or fewer than 4 CPUs"
+        } else {
+            "lists"
+        },
         crate::util::cpulist_string(&plan.main),
         crate::util::cpulist_string(&plan.bio)
     );
