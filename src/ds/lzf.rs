@@ -135,18 +135,7 @@ pub fn decompress(input: &[u8], max_out: usize) -> Result<Vec<u8>, LzfError> {
 mod tests {
     use super::*;
 
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-    }
+    use crate::util::test_rng::Rng;
 
     fn roundtrip(data: &[u8]) -> usize {
         let bound = data.len() + data.len() / 32 + 1;

@@ -1686,18 +1686,7 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
-        }
-    }
+    use crate::util::test_rng::Rng;
 
     /// Model key: list order, NaN never occurs.
     #[derive(Clone, Debug, PartialEq)]
@@ -1965,7 +1954,7 @@ mod tests {
         let mut v: Vec<Vec<u8>> = set.into_iter().collect();
         // Insert in a scrambled order.
         for i in (0..v.len()).rev() {
-            let j = rng.below(i as u64 + 1) as usize;
+            let j = rng.below(i + 1);
             v.swap(i, j);
         }
         for m in &v {
@@ -2124,7 +2113,7 @@ mod tests {
         let (mut l, mut model) = build(20_000, 78);
         for round in 0..300 {
             let len = model.len();
-            let start = 1 + rng.below(len as u64 + 2) as usize;
+            let start = 1 + rng.below(len + 2);
             let end = start + rng.below(60) as usize;
             let mut got = Vec::new();
             let n = l.delete_range_by_rank(start, end, |m, s| got.push(K(s, m.to_vec())));
@@ -2203,14 +2192,14 @@ mod tests {
                     members.push((m, s));
                 }
                 4..=5 if !members.is_empty() => {
-                    let i = rng.below(members.len() as u64) as usize;
+                    let i = rng.below(members.len());
                     let (m, s) = members.swap_remove(i);
                     assert!(l.delete(s, &m));
                     assert!(!l.delete(s, &m));
                     assert!(model.remove(&K(s, m)));
                 }
                 6..=9 if !members.is_empty() => {
-                    let i = rng.below(members.len() as u64) as usize;
+                    let i = rng.below(members.len());
                     let (m, s) = members[i].clone();
                     let new = if rng.below(2) == 0 {
                         s + (rng.below(3) as f64 - 1.0) * 1e-9

@@ -1,4 +1,6 @@
 pub mod glob;
+#[cfg(test)]
+pub mod test_rng;
 
 /// Formats a CPU list compactly in Redis's cpulist syntax ("0-3,6").
 pub fn cpulist_string(cpus: &[usize]) -> String {
