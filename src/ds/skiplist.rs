@@ -2424,6 +2424,8 @@ mod tests {
 
     #[test]
     fn parse_score_cases() {
+        // "-0" keeps its sign through the integer fast path, as strtod does.
+        assert!(parse_score(b"-0").unwrap().is_sign_negative());
         let ok: &[(&str, f64)] = &[
             ("1", 1.0),
             ("-1.5", -1.5),
@@ -2433,6 +2435,11 @@ mod tests {
             ("1e3", 1000.0),
             ("1E+3", 1000.0),
             ("1.5e-3", 0.0015),
+            // integer fast path (<= 15 digits) and its edges
+            ("007", 7.0),
+            ("999999999999999", 999_999_999_999_999.0),
+            ("9007199254740993", 9_007_199_254_740_992.0),
+            ("-123456789012345", -123_456_789_012_345.0),
             ("inf", f64::INFINITY),
             ("+inf", f64::INFINITY),
             ("-inf", f64::NEG_INFINITY),
