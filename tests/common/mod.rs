@@ -14,8 +14,12 @@ static NEXT_PORT: AtomicU16 = AtomicU16::new(0);
 
 /// A port no other test of this process uses, unlikely to clash with other
 /// test binaries running at the same time (each picks a base from its pid).
+/// All bases lie below Linux's ephemeral range (32768-60999): a port in it
+/// can be picked as the *source* port of a connect to itself, and a TCP
+/// self-connect "succeeds" before the server listens (a flaky
+/// connection-reset seen once in the suite, with a base of 35150).
 pub fn free_port() -> u16 {
-    let base = 20000 + (std::process::id() % 2000) as u16 * 10;
+    let base = 12000 + (std::process::id() % 1000) as u16 * 20;
     let _ = NEXT_PORT.compare_exchange(0, base, Ordering::SeqCst, Ordering::SeqCst);
     loop {
         let p = NEXT_PORT.fetch_add(1, Ordering::SeqCst);
@@ -76,8 +80,17 @@ impl Server {
     fn wait_ready(&self) {
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
-            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
-                return;
+            // Ready means a PING gets a RESP status or error reply (+PONG,
+            // or -NOAUTH under requirepass), not just a connect, which a
+            // TCP self-connect would also satisfy (it echoes "PING").
+            if let Ok(mut t) = TcpStream::connect(("127.0.0.1", self.port)) {
+                let _ = t.set_read_timeout(Some(Duration::from_secs(2)));
+                let mut buf = [0u8; 64];
+                if t.write_all(b"PING\r\n").is_ok()
+                    && matches!(t.read(&mut buf), Ok(n) if n > 0 && matches!(buf[0], b'+' | b'-'))
+                {
+                    return;
+                }
             }
             std::thread::sleep(Duration::from_millis(20));
         }
