@@ -2,7 +2,7 @@
 //! encoding thresholds, a randomized model check and blocking pops.
 mod common;
 
-use common::{assert_enc, assert_scan_arg_errors, err, q, scan_all, sv};
+use common::{Rng, assert_enc, assert_scan_arg_errors, err, q, scan_all, sv};
 use redis::Value;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -650,20 +650,6 @@ fn encoding_thresholds() {
         sv(&["a", "1", "b", "2", "c", "3"])
     );
     assert_enc(&mut c2, "t", "skiplist");
-}
-
-/// A small deterministic generator so the model test is reproducible.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
 }
 
 fn model_range(m: &BTreeMap<String, f64>) -> Vec<(String, f64)> {
