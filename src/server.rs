@@ -39,6 +39,9 @@ pub struct Listener {
     pub kind: ListenerKind,
 }
 
+/// WATCH: (db, key) -> the (fd, client id) of every client watching it.
+pub type WatchedKeys = std::collections::HashMap<(usize, Box<[u8]>), Vec<(RawFd, u64)>>;
+
 pub struct Server {
     pub el: EventLoop,
     pub cfg: Config,
@@ -81,7 +84,7 @@ pub struct Server {
     pub rng: u64,
 
     // --- WATCH ---
-    pub watched_keys: std::collections::HashMap<(usize, Box<[u8]>), Vec<(RawFd, u64)>>,
+    pub watched_keys: WatchedKeys,
     /// Set when the running client touched a key it watches itself.
     pub current_client: (RawFd, u64),
     pub current_dirty_cas: bool,
@@ -118,7 +121,7 @@ impl Server {
         let now_ms = unix_ms();
         let dbs = (0..cfg.databases.max(1) as usize).map(Db::new).collect();
         let seed = (now_ms as u64) ^ ((std::process::id() as u64) << 32) | 1;
-        let hz = cfg.hz as u32;
+        let hz = cfg.hz;
         Ok(Server {
             el: EventLoop::new(setsize)?,
             config_file,
@@ -175,10 +178,10 @@ impl Server {
                         .parse()
                         .map_err(|_| format!("Invalid bind address '{a}'"))?,
                 };
-                match ferrodis_ffi::net::listen_tcp(ip, port as u16, self.cfg.tcp_backlog as i32) {
+                match ferrodis_ffi::net::listen_tcp(ip, port, self.cfg.tcp_backlog as i32) {
                     Ok(fd) => self.listeners.push(Listener {
                         fd,
-                        kind: ListenerKind::Tcp(ip, port as u16),
+                        kind: ListenerKind::Tcp(ip, port),
                     }),
                     Err(e) if optional => {
                         log::debug!("Skipping optional bind address {addr}: {e}");
@@ -195,7 +198,7 @@ impl Server {
             let path = self.cfg.unixsocket.clone();
             let fd = ferrodis_ffi::net::listen_unix(
                 &path,
-                self.cfg.unixsocketperm as u32,
+                self.cfg.unixsocketperm,
                 self.cfg.tcp_backlog as i32,
             )
             .map_err(|e| format!("Failed opening Unix socket: {e}"))?;
@@ -230,7 +233,7 @@ impl Server {
     /// run_with_period(ms): true once every `ms` of cron time.
     fn every(&self, ms: u64) -> bool {
         let period = 1000 / self.hz.max(1) as u64;
-        ms <= period || self.cronloops % (ms / period) == 0
+        ms <= period || self.cronloops.is_multiple_of(ms / period)
     }
 
     /// serverCron: runs `hz` times a second.
@@ -245,7 +248,7 @@ impl Server {
             self.stats.inst_net_output.track(now, out);
         }
         // Dynamic hz: more clients, more frequent cron, as Redis does.
-        self.hz = self.cfg.hz as u32;
+        self.hz = self.cfg.hz;
         if self.cfg.dynamic_hz {
             while (self.nclients as u64) / (self.hz as u64) > 200 && self.hz < 500 {
                 self.hz *= 2;
@@ -334,7 +337,7 @@ impl Handler for Server {
             TOKEN_CLIENT => self.read_query_from_client(fd),
             TOKEN_LISTENER => self.accept_handler((token & 0xffff_ffff) as usize),
             TOKEN_SIGNAL => {
-                while let Some(sig) = self.signals.next() {
+                while let Some(sig) = self.signals.next_signal() {
                     let name = if sig == ferrodis_ffi::signal::SIGINT {
                         "SIGINT"
                     } else {
@@ -399,11 +402,11 @@ pub fn run_server(cfg: Config, config_file: Option<PathBuf>) -> i32 {
         );
         return 1;
     }
-    if cfg.daemonize {
-        if let Err(e) = ferrodis_ffi::sys::daemonize() {
-            eprintln!("Can't daemonize: {e}");
-            return 1;
-        }
+    if cfg.daemonize
+        && let Err(e) = ferrodis_ffi::sys::daemonize()
+    {
+        eprintln!("Can't daemonize: {e}");
+        return 1;
     }
     // main() already turned THP off before allocating (the default);
     // `disable-thp no` gives the system's setting back.
@@ -451,10 +454,10 @@ pub fn run_server(cfg: Config, config_file: Option<PathBuf>) -> i32 {
             return 1;
         }
     };
-    if !srv.cfg.pidfile.is_empty() {
-        if let Err(e) = std::fs::write(&srv.cfg.pidfile, format!("{}\n", std::process::id())) {
-            log::warn!("Failed to write PID file: {e}");
-        }
+    if !srv.cfg.pidfile.is_empty()
+        && let Err(e) = std::fs::write(&srv.cfg.pidfile, format!("{}\n", std::process::id()))
+    {
+        log::warn!("Failed to write PID file: {e}");
     }
     crate::bio::init(&mut srv);
     crate::io_threads::init(&mut srv);

@@ -25,7 +25,7 @@ pub struct NetCounters {
 // CachePadded aligns to 128 bytes on x86_64: adjacent-line prefetch pulls
 // lines in pairs, so 64-byte padding would still let two writers contend.
 const _: () = assert!(std::mem::align_of::<CachePadded<NetCounters>>() >= 64);
-const _: () = assert!(std::mem::size_of::<CachePadded<NetCounters>>() % 64 == 0);
+const _: () = assert!(std::mem::size_of::<CachePadded<NetCounters>>().is_multiple_of(64));
 const _: () = assert!(std::mem::size_of::<NetCounters>() <= 64);
 
 impl NetCounters {

@@ -70,11 +70,11 @@ fn query(r: &mut common::Raw, args: &[&[u8]]) -> V {
     // Bounded: each read waits at most the raw connection's 5 s timeout.
     for _ in 0..10_000 {
         let mut pos = 0;
-        if !buf.is_empty() {
-            if let Some(v) = parse(&buf, &mut pos) {
-                assert_eq!(pos, buf.len(), "trailing bytes after the reply");
-                return v;
-            }
+        if !buf.is_empty()
+            && let Some(v) = parse(&buf, &mut pos)
+        {
+            assert_eq!(pos, buf.len(), "trailing bytes after the reply");
+            return v;
         }
         let k = r.s.read(&mut chunk).expect("read");
         assert!(k > 0, "connection closed");
@@ -346,7 +346,7 @@ fn no_arguments_field_when_none() {
         let (d2, d3) = docs_both(&s, name);
         assert_eq!(field(&d3, "arguments"), None, "{name}");
         assert_eq!(field(&d2, "arguments"), None, "{name}");
-        assert_eq!(field(&d3, "summary").is_some(), true);
+        assert!(field(&d3, "summary").is_some());
     }
     let (_, client) = docs_both(&s, "client");
     assert_eq!(field(&client, "arguments"), None);

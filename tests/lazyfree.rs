@@ -57,7 +57,7 @@ fn unlink_big_set_returns_at_once_and_is_counted() {
     let exists: u64 = q(&mut c, &["EXISTS", "big"]);
     assert_eq!(exists, 0);
     wait_pending_zero(&mut c);
-    assert!(info_field(&mut c, "lazyfreed_objects") >= before + 1);
+    assert!(info_field(&mut c, "lazyfreed_objects") > before);
 }
 
 #[test]

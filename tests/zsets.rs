@@ -833,7 +833,7 @@ fn skiplist_long_members_scan_while_growing() {
     let s = common::Server::start();
     let mut c = s.conn();
     let name = |i: usize| {
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             format!("m{i}")
         } else {
             format!("long-member-{i:040}")

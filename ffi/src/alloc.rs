@@ -71,7 +71,7 @@ fn size_of_block(size: usize) -> isize {
 fn account(delta: isize) {
     PENDING.with(|p| {
         let v = p.get() + delta;
-        if v > FLUSH_BYTES || v < -FLUSH_BYTES {
+        if !(-FLUSH_BYTES..=FLUSH_BYTES).contains(&v) {
             flush(p, v);
         } else {
             p.set(v);

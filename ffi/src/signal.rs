@@ -42,7 +42,7 @@ impl Signals {
     }
 
     /// Returns the next pending signal number, if any.
-    pub fn next(&mut self) -> Option<i32> {
+    pub fn next_signal(&mut self) -> Option<i32> {
         match self.sfd.read_signal() {
             Ok(Some(info)) => Some(info.ssi_signo as i32),
             _ => None,

@@ -123,10 +123,10 @@ pub fn start(cpus: &[usize]) {
                     }
                     // Freeing is pure background work: never let it delay the
                     // main thread for a scheduler tick on a shared core.
-                    if kind == Kind::LazyFree {
-                        if let Err(e) = ferrodis_ffi::thread::set_nice(19) {
-                            log::warn!("Could not lower the priority of bio_lazy_free: {e}");
-                        }
+                    if kind == Kind::LazyFree
+                        && let Err(e) = ferrodis_ffi::thread::set_nice(19)
+                    {
+                        log::warn!("Could not lower the priority of bio_lazy_free: {e}");
                     }
                     worker(kind)
                 })
@@ -234,8 +234,56 @@ mod tests {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicU64, Ordering};
 
+    /// The queues and workers are process-wide, and the harness runs tests
+    /// on parallel threads: each test holds this lock for its whole run, so
+    /// no test sees another's jobs in a pending count or a wait_step (a
+    /// pending count of 2 instead of 1 once failed an assertion while a
+    /// worker sat on that test's gate, and another test's wait_step then
+    /// hung forever). A test that failed poisons the lock; the next one
+    /// takes it anyway, since the queues are still consistent.
+    static SERIAL: Mutex<()> = Mutex::new(());
+
+    fn serial() -> std::sync::MutexGuard<'static, ()> {
+        SERIAL.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A gate a job waits on. Dropping it opens it, so a failed assertion
+    /// in the test never leaves the worker blocked on it.
+    struct Gate(Arc<(Mutex<bool>, Condvar)>);
+
+    impl Gate {
+        fn new() -> Gate {
+            Gate(Arc::new((Mutex::new(false), Condvar::new())))
+        }
+
+        /// The job side: blocks until the gate opens.
+        fn waiter(&self) -> impl FnOnce() + Send + 'static {
+            let g = self.0.clone();
+            move || {
+                let (m, c) = &*g;
+                let mut open = m.lock().unwrap_or_else(|p| p.into_inner());
+                while !*open {
+                    open = c.wait(open).unwrap_or_else(|p| p.into_inner());
+                }
+            }
+        }
+
+        fn open(&self) {
+            let (m, c) = &*self.0;
+            *m.lock().unwrap_or_else(|p| p.into_inner()) = true;
+            c.notify_all();
+        }
+    }
+
+    impl Drop for Gate {
+        fn drop(&mut self) {
+            self.open();
+        }
+    }
+
     #[test]
     fn jobs_of_one_kind_run_in_submission_order() {
+        let _serial = serial();
         start(&[]);
         let seen = Arc::new(Mutex::new(Vec::new()));
         for i in 0..10_000u32 {
@@ -256,31 +304,19 @@ mod tests {
 
     #[test]
     fn pending_counts_until_the_job_finished() {
+        let _serial = serial();
         start(&[]);
-        let gate = Arc::new((Mutex::new(false), Condvar::new()));
-        let g = gate.clone();
-        submit(
-            Kind::AofFsync,
-            Job::Call(Box::new(move || {
-                let (m, c) = &*g;
-                let mut open = m.lock().unwrap();
-                while !*open {
-                    open = c.wait(open).unwrap();
-                }
-            })),
-        );
+        let gate = Gate::new();
+        submit(Kind::AofFsync, Job::Call(Box::new(gate.waiter())));
         assert_eq!(pending(Kind::AofFsync), 1);
-        {
-            let (m, c) = &*gate;
-            *m.lock().unwrap() = true;
-            c.notify_all();
-        }
+        gate.open();
         assert_eq!(wait_step(Kind::AofFsync), 0);
         assert_eq!(pending(Kind::AofFsync), 0);
     }
 
     #[test]
     fn close_file_and_fsync_workers_do_their_jobs() {
+        let _serial = serial();
         start(&[]);
         let dir = std::env::temp_dir().join(format!("bio-test-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
@@ -309,6 +345,7 @@ mod tests {
 
     #[test]
     fn lazy_free_counts_objects() {
+        let _serial = serial();
         start(&[]);
         let before = lazyfree::freed_objects();
         let n = Arc::new(AtomicU64::new(0));

@@ -514,7 +514,7 @@ pub fn hrandfield_command(srv: &mut Server, c: &mut Client, a: &Args) {
         return;
     }
     let withvalues = a.len() == 4;
-    if withvalues && count.is_some_and(|n| n < -i64::MAX / 2 || n > i64::MAX / 2) {
+    if withvalues && count.is_some_and(|n| !(-i64::MAX / 2..=i64::MAX / 2).contains(&n)) {
         c.add_error("ERR value is out of range");
         return;
     }

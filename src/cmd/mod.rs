@@ -363,7 +363,7 @@ impl Server {
         let e = &self.commands.entries[id as usize];
         let cmd = e.cmd;
         // COMMAND (arity -1) is the one container that also runs bare.
-        if !e.subs.is_empty() && !(args.len() == 1 && cmd.arity == -1) {
+        if !(e.subs.is_empty() || args.len() == 1 && cmd.arity == -1) {
             // A container called without a known subcommand.
             let msg = if args.len() < 2 {
                 format!("ERR wrong number of arguments for '{}' command", e.fullname)

@@ -860,7 +860,7 @@ pub fn command_list_command(srv: &mut Server, c: &mut Client, a: &Args) {
             Filter::AclCat(cat) => acl_categories(e.cmd).contains(&cat.as_str()),
             Filter::Pattern(p) => crate::util::glob::glob_match(p, e.fullname.as_bytes(), true),
         })
-        .map(|e| &*e.fullname)
+        .map(|e| e.fullname)
         .collect();
     c.add_array_len(names.len());
     for n in names {

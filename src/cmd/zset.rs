@@ -720,11 +720,11 @@ pub fn zcount_command(srv: &mut Server, c: &mut Client, a: &Args) {
 /// only when members have different scores (Redis documents the result as
 /// unspecified, but it is deterministic): nothing unless the last entry is
 /// >= min and the first <= max (zzlIsInLexRange); then forward from the
-/// first entry >= min, skipping `offset` entries unchecked and stopping at
-/// the first one > max (reverse: back from the last entry <= max, stopping
-/// at the first one < min).  The skiplist encoding keeps its own descent,
-/// which is Redis's algorithm too, but there the answer depends on each
-/// node's random level, so it cannot be reproduced exactly.
+/// > first entry >= min, skipping `offset` entries unchecked and stopping at
+/// > the first one > max (reverse: back from the last entry <= max, stopping
+/// > at the first one < min).  The skiplist encoding keeps its own descent,
+/// > which is Redis's algorithm too, but there the answer depends on each
+/// > node's random level, so it cannot be reproduced exactly.
 fn lex_range(z: &ZSet, r: &LexRange, rev: bool, offset: usize, limit: i64) -> Vec<Pair> {
     let ZSet::Listpack(_) = z else {
         return z.range_by_lex(r, rev, offset, limit);
@@ -1318,7 +1318,7 @@ pub fn zrandmember_command(srv: &mut Server, c: &mut Client, a: &Args) {
         if a.len() == 4 && eq(&a[3], "withscores") {
             withscores = true;
             // Redis bounds the doubled reply length.
-            if n < -(i64::MAX / 2) || n > i64::MAX / 2 {
+            if !(-(i64::MAX / 2)..=i64::MAX / 2).contains(&n) {
                 return c.add_error("ERR value is out of range");
             }
         } else if a.len() > 3 {

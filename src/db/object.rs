@@ -22,10 +22,10 @@ impl Str {
     /// createStringObject + tryObjectEncoding: int when canonical, else
     /// embstr or raw by length.
     pub fn from_bytes(b: &[u8]) -> Str {
-        if b.len() <= 20 {
-            if let Some(v) = string2ll(b) {
-                return Str::Int(v);
-            }
+        if b.len() <= 20
+            && let Some(v) = string2ll(b)
+        {
+            return Str::Int(v);
         }
         if b.len() <= EMBSTR_MAX {
             Str::Emb(b.into())

@@ -1168,8 +1168,10 @@ mod tests {
 
     fn random_value(rng: &mut Rng) -> Vec<u8> {
         match rng.below(10) {
-            0 => (rng.next() as i64).to_string().into_bytes(),
-            1 => ((rng.next() % 300) as i64 - 150).to_string().into_bytes(),
+            0 => (rng.next_u64() as i64).to_string().into_bytes(),
+            1 => ((rng.next_u64() % 300) as i64 - 150)
+                .to_string()
+                .into_bytes(),
             2 => {
                 let bounds = [
                     127i64, 128, 4095, 4096, -4096, -4097, 32767, 32768, -32768, -32769, 8388607,
@@ -1181,7 +1183,7 @@ mod tests {
             4 => format!("0{}", rng.below(100)).into_bytes(),
             _ => {
                 let n = rng.below(80);
-                (0..n).map(|_| rng.next() as u8).collect()
+                (0..n).map(|_| rng.next_u64() as u8).collect()
             }
         }
     }

@@ -170,7 +170,7 @@ mod tests {
         sizes.extend((0..40).map(|_| rng.below(64 * 1024 + 1)));
         sizes.push(64 * 1024);
         for &sz in &sizes {
-            let random: Vec<u8> = (0..sz).map(|_| rng.next() as u8).collect();
+            let random: Vec<u8> = (0..sz).map(|_| rng.next_u64() as u8).collect();
             roundtrip(&random);
             let zeros = vec![0u8; sz];
             let zl = roundtrip(&zeros);
@@ -203,7 +203,7 @@ mod tests {
         for round in 0..3000 {
             // Random garbage of random length.
             let n = rng.below(300);
-            let junk: Vec<u8> = (0..n).map(|_| rng.next() as u8).collect();
+            let junk: Vec<u8> = (0..n).map(|_| rng.next_u64() as u8).collect();
             let cap = rng.below(2000);
             if let Ok(v) = decompress(&junk, cap) {
                 assert!(v.len() <= cap);

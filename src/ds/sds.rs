@@ -512,6 +512,25 @@ pub fn string2ll(b: &[u8]) -> Option<i64> {
     }
 }
 
+impl Sds {
+    /// Reads from `fd` into at most `max` bytes of spare capacity (the caller
+    /// made room first) and extends the length by what the kernel wrote.
+    pub fn read_from(
+        &mut self,
+        fd: std::os::fd::BorrowedFd<'_>,
+        max: usize,
+    ) -> std::io::Result<usize> {
+        let spare = self.spare_capacity_mut();
+        let lim = max.min(spare.len());
+        let n = ferrodis_ffi::net::read_spare(fd, &mut spare[..lim])?;
+        // SAFETY: read_spare returns the number of bytes read(2) wrote at the
+        // start of the spare slice, so exactly those n bytes are initialised,
+        // and n <= lim <= avail.
+        unsafe { self.incr_len(n) };
+        Ok(n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -773,24 +792,5 @@ mod tests {
             let n = (r as i64) >> (r % 64);
             assert_eq!(string2ll(ll2string(n, &mut buf)), Some(n));
         }
-    }
-}
-
-impl Sds {
-    /// Reads from `fd` into at most `max` bytes of spare capacity (the caller
-    /// made room first) and extends the length by what the kernel wrote.
-    pub fn read_from(
-        &mut self,
-        fd: std::os::fd::BorrowedFd<'_>,
-        max: usize,
-    ) -> std::io::Result<usize> {
-        let spare = self.spare_capacity_mut();
-        let lim = max.min(spare.len());
-        let n = ferrodis_ffi::net::read_spare(fd, &mut spare[..lim])?;
-        // SAFETY: read_spare returns the number of bytes read(2) wrote at the
-        // start of the spare slice, so exactly those n bytes are initialised,
-        // and n <= lim <= avail.
-        unsafe { self.incr_len(n) };
-        Ok(n)
     }
 }

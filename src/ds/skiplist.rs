@@ -1958,7 +1958,7 @@ mod tests {
         let mut rng = Rng(seed);
         let mut set = BTreeSet::new();
         while set.len() < n {
-            let len = rng.below(5) as usize;
+            let len = rng.below(5);
             set.insert(
                 (0..len)
                     .map(|_| b'a' + rng.below(6) as u8)
@@ -2129,7 +2129,7 @@ mod tests {
         for round in 0..300 {
             let len = model.len();
             let start = 1 + rng.below(len + 2);
-            let end = start + rng.below(60) as usize;
+            let end = start + rng.below(60);
             let mut got = Vec::new();
             let n = l.delete_range_by_rank(start, end, |m, s| got.push(K(s, m.to_vec())));
             let lo = (start - 1).min(len);
@@ -2502,7 +2502,7 @@ mod tests {
         // Formatting round-trips through parsing.
         let mut rng = Rng(11);
         for _ in 0..10000 {
-            let v = f64::from_bits(rng.next());
+            let v = f64::from_bits(rng.next_u64());
             if v.is_nan() {
                 continue;
             }

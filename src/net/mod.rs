@@ -185,7 +185,7 @@ impl Server {
     fn create_client(&mut self, fd: std::os::fd::OwnedFd, peer: Peer) {
         self.stats.numconnections += 1;
         if let Peer::Tcp(_) = peer {
-            fnet::tune_tcp(fd.as_fd(), self.cfg.tcp_keepalive as u32);
+            fnet::tune_tcp(fd.as_fd(), self.cfg.tcp_keepalive);
         }
         if self.nclients >= self.cfg.maxclients as usize {
             // Best effort, like Redis: the client may not read it.
@@ -193,14 +193,15 @@ impl Server {
             self.stats.rejected_conn += 1;
             return;
         }
-        if self.cfg.protected_mode && self.cfg.requirepass.is_empty() {
-            if let Peer::Tcp(a) = &peer {
-                if !a.ip().is_loopback() && !is_v4_mapped_loopback(a.ip()) {
-                    let _ = fnet::write(fd.as_fd(), DENIED_MSG.as_bytes());
-                    self.stats.rejected_conn += 1;
-                    return;
-                }
-            }
+        if self.cfg.protected_mode
+            && self.cfg.requirepass.is_empty()
+            && let Peer::Tcp(a) = &peer
+            && !a.ip().is_loopback()
+            && !is_v4_mapped_loopback(a.ip())
+        {
+            let _ = fnet::write(fd.as_fd(), DENIED_MSG.as_bytes());
+            self.stats.rejected_conn += 1;
+            return;
         }
         let raw = std::os::fd::AsRawFd::as_raw_fd(&fd);
         if let Err(e) = self.el.add(fd.as_fd(), event::READABLE, TOKEN_CLIENT) {
@@ -510,7 +511,7 @@ impl Server {
                 continue;
             }
             // Give back a big, idle query buffer (clientsCronResizeQueryBuffer).
-            if c.querybuf.len() == 0 && c.querybuf.capacity() > 32 * 1024 {
+            if c.querybuf.is_empty() && c.querybuf.capacity() > 32 * 1024 {
                 c.querybuf = crate::ds::sds::Sds::new();
             }
             c.querybuf_peak = c.querybuf.len();

@@ -3,6 +3,8 @@
 //! sockets (through the `redis` crate, or raw TCP for protocol edge cases).
 #![allow(dead_code)]
 
+pub mod oracle;
+
 use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::net::TcpStream;
