@@ -34,7 +34,7 @@ cargo clippy --workspace --all-targets -- -D warnings
 # binaries each start their own servers on distinct ports; two threads at a
 # time keep a 2-core CI machine responsive.
 bins=$(cargo test --workspace --no-run --message-format=json 2>/dev/null |
-  grep '"test":true' | grep -o '"executable":"[^"]*"' | cut -d'"' -f4 | sort -u)
+  grep -E '"profile":\{[^}]*"test":true' | grep -o '"executable":"[^"]*"' | cut -d'"' -f4 | sort -u)
 [ -n "$bins" ] || { echo "test: no test binaries were built" >&2; exit 1; }
 limit=${TEST_BIN_TIMEOUT:-900}
 passed=0
