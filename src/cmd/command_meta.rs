@@ -614,3 +614,142 @@ pub static TABLE: &[(&str, Meta)] = &[
         ]).getkeys(getkeys::sort_ro_keys),
     ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cmd::command_args::{self, Arg};
+    use crate::cmd::{CommandTable, flags};
+
+    /// Every command and subcommand has exactly one row, and no row names
+    /// a command ferrodis does not have.
+    #[test]
+    fn every_command_has_one_row() {
+        let t = CommandTable::new();
+        for e in &t.entries {
+            assert!(meta_for(e.fullname).is_some(), "no row for {}", e.fullname);
+        }
+        for (name, _) in TABLE {
+            assert!(
+                t.lookup_fullname(name.as_bytes()).is_some(),
+                "row for unknown command {name}"
+            );
+        }
+        let mut names: Vec<&str> = TABLE.iter().map(|(n, _)| *n).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), TABLE.len(), "a command has two rows");
+    }
+
+    /// Redis's populateCommandLegacyRangeSpec + populateCommandMovableKeys:
+    /// the (first, last, step) COMMAND INFO reports and whether the keys
+    /// are movable, derived from the specs.
+    fn legacy(meta: &Meta) -> ((i32, i32, i32), bool) {
+        let specs = meta.key_specs;
+        let plain = |s: &KeySpec| {
+            matches!(
+                (s.begin, s.find),
+                (BeginSearch::Index(_), FindKeys::Range { .. })
+            )
+        };
+        // A getkeys proc alone does not make keys movable in 7.0 (SET has
+        // one for its variable flags and is not `movablekeys`).
+        let mut movable = specs.iter().any(|s| !plain(s));
+        let report = |pos: i32, lastkey: i32, step: i32| {
+            (pos, if lastkey >= 0 { lastkey + pos } else { lastkey }, step)
+        };
+        if let [s] = specs
+            && let (BeginSearch::Index(pos), FindKeys::Range { lastkey, keystep, .. }) =
+                (s.begin, s.find)
+        {
+            movable |= s.flags & kflags::INCOMPLETE != 0;
+            return (report(pos, lastkey, keystep), movable);
+        }
+        let (mut first, mut last, mut prev_last) = (i32::MAX, 0i32, 0i32);
+        for s in specs {
+            let (BeginSearch::Index(pos), FindKeys::Range { lastkey, keystep, .. }) =
+                (s.begin, s.find)
+            else {
+                continue;
+            };
+            if keystep != 1 || (prev_last != 0 && prev_last != pos - 1) {
+                movable = true;
+                continue;
+            }
+            movable |= s.flags & kflags::INCOMPLETE != 0;
+            first = first.min(pos);
+            let abs = if lastkey >= 0 { lastkey + pos } else { lastkey };
+            // Redis compares as unsigned, so a negative (from the end)
+            // lastkey wins over any absolute index.
+            if (abs as u32) > (last as u32) {
+                last = abs;
+            }
+            prev_last = last;
+        }
+        if first == i32::MAX {
+            return ((0, 0, 0), movable || !specs.is_empty());
+        }
+        let rel = if last < 0 { last } else { last - first };
+        (report(first, rel, 1), movable)
+    }
+
+    /// The `cmd!` lines' (first, last, step) and movablekeys flag are what
+    /// Redis derives from these key specs.
+    #[test]
+    fn legacy_range_and_movablekeys_follow_the_key_specs() {
+        let t = CommandTable::new();
+        for e in &t.entries {
+            let (range, movable) = legacy(e.meta);
+            let c = e.cmd;
+            assert_eq!(
+                (c.first_key, c.last_key, c.step),
+                range,
+                "{}: legacy key range",
+                e.fullname
+            );
+            assert_eq!(
+                c.flags & flags::MOVABLE_KEYS != 0,
+                movable,
+                "{}: movablekeys",
+                e.fullname
+            );
+        }
+    }
+
+    /// COMMAND DOCS's `key_spec_index` of each key argument names one of
+    /// the command's key specs.
+    #[test]
+    fn doc_key_spec_indexes_name_a_key_spec() {
+        fn walk(name: &str, n: usize, args: &[Arg]) {
+            for a in args {
+                if a.key_spec >= 0 {
+                    assert!(
+                        (a.key_spec as usize) < n,
+                        "{name}: argument {} names key spec {} of {n}",
+                        a.name,
+                        a.key_spec
+                    );
+                }
+                walk(name, n, a.args);
+            }
+        }
+        for (name, args) in command_args::TABLE {
+            let meta = meta_for(name).unwrap();
+            walk(name, meta.key_specs.len(), args);
+        }
+    }
+
+    /// A command with keys but no spec that can find them must have a
+    /// getkeys proc, or COMMAND GETKEYS could never answer for it.
+    #[test]
+    fn unknown_or_variable_specs_come_with_a_getkeys_proc() {
+        for (name, meta) in TABLE {
+            let needs = meta.key_specs.iter().any(|s| {
+                s.begin == BeginSearch::Unknown
+                    || s.find == FindKeys::Unknown
+                    || s.flags & kflags::VARIABLE_FLAGS != 0
+            });
+            assert!(!needs || meta.getkeys.is_some(), "{name}");
+        }
+    }
+}
