@@ -8,7 +8,10 @@
 //! open-addressed, case-insensitive lookup table built once at start-up.
 //! Container commands (CONFIG, CLIENT, OBJECT...) carry their subcommands;
 //! each subcommand has its own arity, flags and INFO commandstats entry
-//! (`cmdstat_config|get`), as in Redis 7.
+//! (`cmdstat_config|get`), as in Redis 7. What COMMAND INFO reports beyond
+//! the `cmd!` line (key specs, ACL categories, tips, getkeys procs) is in
+//! command_meta.rs, attached to each entry at start-up; getkeys.rs
+//! extracts keys from arguments by it.
 
 pub mod command_args;
 pub mod command_meta;
