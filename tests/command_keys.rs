@@ -716,3 +716,29 @@ impl V {
         }
     }
 }
+
+/// COMMAND's own replies around the subcommands: help text, unknown
+/// subcommands, arity, unknown names in DOCS.
+#[test]
+fn command_help_and_errors_match_redis() {
+    let mut both = Both::start();
+    // The last line ("Print this help." / 7.0's "Prints this help.") is
+    // the shared help footer of every container, outside COMMAND.
+    let (o, t) = both.run(&["COMMAND", "HELP"]);
+    let (o, t) = (tree(&o), tree(&t));
+    let (o, t) = (items(&o), items(&t));
+    assert_eq!(o.len(), t.len());
+    assert_eq!(o[..o.len() - 1], t[..t.len() - 1]);
+    for args in [
+        &["COMMAND", "NOSUCH"][..],
+        &["COMMAND", "COUNT", "x"],
+        &["COMMAND", "DOCS", "nosuch"],
+        &["COMMAND", "INFO", "nosuch"],
+        &["COMMAND", "INFO", "config|nosuch"],
+        &["COMMAND", "GETKEYS", "command", "getkeys", "get", "k"],
+        &["COMMAND", "GETKEYSANDFLAGS", "object", "encoding", "k"],
+        &["COMMAND", "GETKEYSANDFLAGS", "memory", "usage", "k"],
+    ] {
+        both.same(args);
+    }
+}

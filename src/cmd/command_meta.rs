@@ -656,19 +656,31 @@ mod tests {
         // one for its variable flags and is not `movablekeys`).
         let mut movable = specs.iter().any(|s| !plain(s));
         let report = |pos: i32, lastkey: i32, step: i32| {
-            (pos, if lastkey >= 0 { lastkey + pos } else { lastkey }, step)
+            (
+                pos,
+                if lastkey >= 0 { lastkey + pos } else { lastkey },
+                step,
+            )
         };
         if let [s] = specs
-            && let (BeginSearch::Index(pos), FindKeys::Range { lastkey, keystep, .. }) =
-                (s.begin, s.find)
+            && let (
+                BeginSearch::Index(pos),
+                FindKeys::Range {
+                    lastkey, keystep, ..
+                },
+            ) = (s.begin, s.find)
         {
             movable |= s.flags & kflags::INCOMPLETE != 0;
             return (report(pos, lastkey, keystep), movable);
         }
         let (mut first, mut last, mut prev_last) = (i32::MAX, 0i32, 0i32);
         for s in specs {
-            let (BeginSearch::Index(pos), FindKeys::Range { lastkey, keystep, .. }) =
-                (s.begin, s.find)
+            let (
+                BeginSearch::Index(pos),
+                FindKeys::Range {
+                    lastkey, keystep, ..
+                },
+            ) = (s.begin, s.find)
             else {
                 continue;
             };

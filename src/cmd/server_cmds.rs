@@ -987,25 +987,26 @@ pub fn command_help_command(_srv: &mut Server, c: &mut Client, _a: &Args) {
     reply_help(
         c,
         "COMMAND",
+        // Redis 7.0's text, word for word.
         &[
             "(no subcommand)",
-            "    Return details about all commands.",
+            "    Return details about all Redis commands.",
             "COUNT",
-            "    Return the total number of commands in this server.",
+            "    Return the total number of commands in this Redis server.",
             "LIST",
-            "    Return a list of all commands in this server.",
+            "    Return a list of all commands in this Redis server.",
             "INFO [<command-name> ...]",
-            "    Return details about multiple commands.",
+            "    Return details about multiple Redis commands.",
             "    If no command names are given, documentation details for all",
             "    commands are returned.",
             "DOCS [<command-name> ...]",
-            "    Return documentation details about multiple commands.",
+            "    Return documentation details about multiple Redis commands.",
             "    If no command names are given, documentation details for all",
             "    commands are returned.",
             "GETKEYS <full-command>",
-            "    Return the keys from a full command.",
+            "    Return the keys from a full Redis command.",
             "GETKEYSANDFLAGS <full-command>",
-            "    Return the keys and the access flags from a full command.",
+            "    Return the keys and the access flags from a full Redis command.",
         ],
     );
 }
