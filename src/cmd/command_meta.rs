@@ -260,14 +260,22 @@ pub fn meta_for(fullname: &str) -> Option<&'static Meta> {
 use acl::*;
 use kflags::*;
 
+// Redis's notes on SORT's key specs, word for word.
+const SORT_BY_GET: &str = "For the optional BY/GET keyword. It is marked 'unknown' \
+    because the key names derive from the content of the key we sort";
+const SORT_STORE: &str = "For the optional STORE keyword. It is marked 'unknown' \
+    because the keyword can appear anywhere in the argument array";
+
 pub static TABLE: &[(&str, Meta)] = &[
     ("get", m(STRING, &[key(1, RO | ACCESS)])),
     (
         "set",
-        m(STRING, &[
-            key(1, RW | ACCESS | UPDATE | VARIABLE_FLAGS)
-            .notes("RW and ACCESS due to the optional `GET` argument"),
-        ]).getkeys(getkeys::set_keys),
+        m(
+            STRING,
+            &[key(1, RW | ACCESS | UPDATE | VARIABLE_FLAGS)
+                .notes("RW and ACCESS due to the optional `GET` argument")],
+        )
+        .getkeys(getkeys::set_keys),
     ),
     ("setnx", m(STRING, &[key(1, OW | INSERT)])),
     ("setex", m(STRING, &[key(1, OW | UPDATE)])),
@@ -276,19 +284,26 @@ pub static TABLE: &[(&str, Meta)] = &[
     ("getdel", m(STRING, &[key(1, RW | ACCESS | DELETE)])),
     (
         "getex",
-        m(STRING, &[
-            key(1, RW | ACCESS | UPDATE)
-            .notes("RW and UPDATE because it changes the TTL"),
-        ]),
+        m(
+            STRING,
+            &[key(1, RW | ACCESS | UPDATE).notes("RW and UPDATE because it changes the TTL")],
+        ),
     ),
-    ("mget", m(STRING, &[range(1, -1, 1, 0, RO | ACCESS)]).tips(&["request_policy:multi_shard"])),
+    (
+        "mget",
+        m(STRING, &[range(1, -1, 1, 0, RO | ACCESS)]).tips(&["request_policy:multi_shard"]),
+    ),
     (
         "mset",
-        m(STRING, &[range(1, -1, 2, 0, OW | UPDATE)]).tips(&["request_policy:multi_shard", "response_policy:all_succeeded"]),
+        m(STRING, &[range(1, -1, 2, 0, OW | UPDATE)]).tips(&[
+            "request_policy:multi_shard",
+            "response_policy:all_succeeded",
+        ]),
     ),
     (
         "msetnx",
-        m(STRING, &[range(1, -1, 2, 0, OW | INSERT)]).tips(&["request_policy:multi_shard", "response_policy:agg_min"]),
+        m(STRING, &[range(1, -1, 2, 0, OW | INSERT)])
+            .tips(&["request_policy:multi_shard", "response_policy:agg_min"]),
     ),
     ("append", m(STRING, &[key(1, RW | INSERT)])),
     ("strlen", m(STRING, &[key(1, RO)])),
@@ -303,61 +318,89 @@ pub static TABLE: &[(&str, Meta)] = &[
     ("lcs", m(STRING, &[range(1, 1, 1, 0, RO | ACCESS)])),
     (
         "del",
-        m(KEYSPACE, &[range(1, -1, 1, 0, RM | DELETE)]).tips(&["request_policy:multi_shard", "response_policy:agg_sum"]),
+        m(KEYSPACE, &[range(1, -1, 1, 0, RM | DELETE)])
+            .tips(&["request_policy:multi_shard", "response_policy:agg_sum"]),
     ),
     (
         "exists",
-        m(KEYSPACE, &[range(1, -1, 1, 0, RO)]).tips(&["request_policy:multi_shard", "response_policy:agg_sum"]),
+        m(KEYSPACE, &[range(1, -1, 1, 0, RO)])
+            .tips(&["request_policy:multi_shard", "response_policy:agg_sum"]),
     ),
     ("type", m(KEYSPACE, &[key(1, RO)])),
     (
         "rename",
-        m(KEYSPACE, &[
-            key(1, RW | ACCESS | DELETE),
-            key(2, OW | UPDATE),
-        ]),
+        m(
+            KEYSPACE,
+            &[key(1, RW | ACCESS | DELETE), key(2, OW | UPDATE)],
+        ),
     ),
     (
         "renamenx",
-        m(KEYSPACE, &[
-            key(1, RW | ACCESS | DELETE),
-            key(2, OW | INSERT),
-        ]),
+        m(
+            KEYSPACE,
+            &[key(1, RW | ACCESS | DELETE), key(2, OW | INSERT)],
+        ),
     ),
     (
         "keys",
-        m(KEYSPACE | DANGEROUS, &[]).tips(&["request_policy:all_shards", "nondeterministic_output_order"]),
+        m(KEYSPACE | DANGEROUS, &[])
+            .tips(&["request_policy:all_shards", "nondeterministic_output_order"]),
     ),
-    ("scan", m(KEYSPACE, &[]).tips(&["nondeterministic_output", "request_policy:special"])),
-    ("randomkey", m(KEYSPACE, &[]).tips(&["request_policy:all_shards", "nondeterministic_output"])),
+    (
+        "scan",
+        m(KEYSPACE, &[]).tips(&["nondeterministic_output", "request_policy:special"]),
+    ),
+    (
+        "randomkey",
+        m(KEYSPACE, &[]).tips(&["request_policy:all_shards", "nondeterministic_output"]),
+    ),
     ("expire", m(KEYSPACE, &[key(1, RW | UPDATE)])),
     ("pexpire", m(KEYSPACE, &[key(1, RW | UPDATE)])),
     ("expireat", m(KEYSPACE, &[key(1, RW | UPDATE)])),
     ("pexpireat", m(KEYSPACE, &[key(1, RW | UPDATE)])),
-    ("ttl", m(KEYSPACE, &[key(1, RO | ACCESS)]).tips(&["nondeterministic_output"])),
-    ("pttl", m(KEYSPACE, &[key(1, RO | ACCESS)]).tips(&["nondeterministic_output"])),
+    (
+        "ttl",
+        m(KEYSPACE, &[key(1, RO | ACCESS)]).tips(&["nondeterministic_output"]),
+    ),
+    (
+        "pttl",
+        m(KEYSPACE, &[key(1, RO | ACCESS)]).tips(&["nondeterministic_output"]),
+    ),
     ("expiretime", m(KEYSPACE, &[key(1, RO | ACCESS)])),
     ("pexpiretime", m(KEYSPACE, &[key(1, RO | ACCESS)])),
     ("persist", m(KEYSPACE, &[key(1, RW | UPDATE)])),
     (
         "touch",
-        m(KEYSPACE, &[range(1, -1, 1, 0, RO)]).tips(&["request_policy:multi_shard", "response_policy:agg_sum"]),
+        m(KEYSPACE, &[range(1, -1, 1, 0, RO)])
+            .tips(&["request_policy:multi_shard", "response_policy:agg_sum"]),
     ),
     (
         "copy",
-        m(KEYSPACE, &[
-            key(1, RO | ACCESS),
-            key(2, OW | UPDATE),
-        ]),
+        m(KEYSPACE, &[key(1, RO | ACCESS), key(2, OW | UPDATE)]),
     ),
-    ("dbsize", m(KEYSPACE, &[]).tips(&["request_policy:all_shards", "response_policy:agg_sum"])),
+    (
+        "dbsize",
+        m(KEYSPACE, &[]).tips(&["request_policy:all_shards", "response_policy:agg_sum"]),
+    ),
     ("move", m(KEYSPACE, &[key(1, RW | ACCESS | UPDATE)])),
     ("swapdb", m(KEYSPACE | DANGEROUS, &[])),
     ("object", m(0, &[])),
-    ("object|encoding", m(KEYSPACE, &[key(2, RO)]).tips(&["nondeterministic_output"])),
-    ("object|freq", m(KEYSPACE, &[key(2, RO)]).tips(&["nondeterministic_output"])),
-    ("object|idletime", m(KEYSPACE, &[key(2, RO)]).tips(&["nondeterministic_output"])),
-    ("object|refcount", m(KEYSPACE, &[key(2, RO)]).tips(&["nondeterministic_output"])),
+    (
+        "object|encoding",
+        m(KEYSPACE, &[key(2, RO)]).tips(&["nondeterministic_output"]),
+    ),
+    (
+        "object|freq",
+        m(KEYSPACE, &[key(2, RO)]).tips(&["nondeterministic_output"]),
+    ),
+    (
+        "object|idletime",
+        m(KEYSPACE, &[key(2, RO)]).tips(&["nondeterministic_output"]),
+    ),
+    (
+        "object|refcount",
+        m(KEYSPACE, &[key(2, RO)]).tips(&["nondeterministic_output"]),
+    ),
     ("object|help", m(KEYSPACE, &[])),
     (
         "ping",
@@ -366,24 +409,46 @@ pub static TABLE: &[(&str, Meta)] = &[
     ("echo", m(CONNECTION, &[])),
     (
         "info",
-        m(DANGEROUS, &[]).tips(&["nondeterministic_output", "request_policy:all_shards", "response_policy:special"]),
+        m(DANGEROUS, &[]).tips(&[
+            "nondeterministic_output",
+            "request_policy:all_shards",
+            "response_policy:special",
+        ]),
     ),
     ("config", m(0, &[])),
     ("config|get", m(0, &[])),
-    ("config|set", m(0, &[]).tips(&["request_policy:all_nodes", "response_policy:all_succeeded"])),
+    (
+        "config|set",
+        m(0, &[]).tips(&["request_policy:all_nodes", "response_policy:all_succeeded"]),
+    ),
     ("config|resetstat", m(0, &[])),
     ("config|rewrite", m(0, &[])),
     ("config|help", m(0, &[])),
-    ("command", m(CONNECTION, &[]).tips(&["nondeterministic_output_order"])),
+    (
+        "command",
+        m(CONNECTION, &[]).tips(&["nondeterministic_output_order"]),
+    ),
     ("command|count", m(CONNECTION, &[])),
-    ("command|info", m(CONNECTION, &[]).tips(&["nondeterministic_output_order"])),
-    ("command|docs", m(CONNECTION, &[]).tips(&["nondeterministic_output_order"])),
-    ("command|list", m(CONNECTION, &[]).tips(&["nondeterministic_output_order"])),
+    (
+        "command|info",
+        m(CONNECTION, &[]).tips(&["nondeterministic_output_order"]),
+    ),
+    (
+        "command|docs",
+        m(CONNECTION, &[]).tips(&["nondeterministic_output_order"]),
+    ),
+    (
+        "command|list",
+        m(CONNECTION, &[]).tips(&["nondeterministic_output_order"]),
+    ),
     ("command|getkeys", m(CONNECTION, &[])),
     ("command|getkeysandflags", m(CONNECTION, &[])),
     ("command|help", m(CONNECTION, &[])),
     ("time", m(0, &[]).tips(&["nondeterministic_output"])),
-    ("lastsave", m(ADMIN | DANGEROUS, &[]).tips(&["nondeterministic_output"])),
+    (
+        "lastsave",
+        m(ADMIN | DANGEROUS, &[]).tips(&["nondeterministic_output"]),
+    ),
     ("debug", m(0, &[])),
     ("shutdown", m(0, &[])),
     ("function", m(0, &[])),
@@ -403,8 +468,14 @@ pub static TABLE: &[(&str, Meta)] = &[
     ("client|id", m(CONNECTION, &[])),
     ("client|setname", m(CONNECTION, &[])),
     ("client|getname", m(CONNECTION, &[])),
-    ("client|list", m(CONNECTION, &[]).tips(&["nondeterministic_output"])),
-    ("client|info", m(CONNECTION, &[]).tips(&["nondeterministic_output"])),
+    (
+        "client|list",
+        m(CONNECTION, &[]).tips(&["nondeterministic_output"]),
+    ),
+    (
+        "client|info",
+        m(CONNECTION, &[]).tips(&["nondeterministic_output"]),
+    ),
     ("client|kill", m(CONNECTION, &[])),
     ("client|reply", m(CONNECTION, &[])),
     ("client|unblock", m(CONNECTION, &[])),
@@ -423,15 +494,18 @@ pub static TABLE: &[(&str, Meta)] = &[
     ("unwatch", m(TRANSACTION, &[])),
     (
         "unlink",
-        m(KEYSPACE, &[range(1, -1, 1, 0, RM | DELETE)]).tips(&["request_policy:multi_shard", "response_policy:agg_sum"]),
+        m(KEYSPACE, &[range(1, -1, 1, 0, RM | DELETE)])
+            .tips(&["request_policy:multi_shard", "response_policy:agg_sum"]),
     ),
     (
         "flushdb",
-        m(KEYSPACE | DANGEROUS, &[]).tips(&["request_policy:all_shards", "response_policy:all_succeeded"]),
+        m(KEYSPACE | DANGEROUS, &[])
+            .tips(&["request_policy:all_shards", "response_policy:all_succeeded"]),
     ),
     (
         "flushall",
-        m(KEYSPACE | DANGEROUS, &[]).tips(&["request_policy:all_shards", "response_policy:all_succeeded"]),
+        m(KEYSPACE | DANGEROUS, &[])
+            .tips(&["request_policy:all_shards", "response_policy:all_succeeded"]),
     ),
     ("lpush", m(LIST, &[key(1, RW | INSERT)])),
     ("rpush", m(LIST, &[key(1, RW | INSERT)])),
@@ -449,36 +523,36 @@ pub static TABLE: &[(&str, Meta)] = &[
     ("lpos", m(LIST, &[key(1, RO | ACCESS)])),
     (
         "lmove",
-        m(LIST, &[
-            key(1, RW | ACCESS | DELETE),
-            key(2, RW | INSERT),
-        ]),
+        m(LIST, &[key(1, RW | ACCESS | DELETE), key(2, RW | INSERT)]),
     ),
     (
         "rpoplpush",
-        m(LIST, &[
-            key(1, RW | ACCESS | DELETE),
-            key(2, RW | INSERT),
-        ]),
+        m(LIST, &[key(1, RW | ACCESS | DELETE), key(2, RW | INSERT)]),
     ),
-    ("lmpop", m(LIST, &[numkeys(1, RW | ACCESS | DELETE)]).getkeys(getkeys::numkeys_at_1)),
-    ("blpop", m(LIST, &[range(1, -2, 1, 0, RW | ACCESS | DELETE)])),
-    ("brpop", m(LIST, &[range(1, -2, 1, 0, RW | ACCESS | DELETE)])),
+    (
+        "lmpop",
+        m(LIST, &[numkeys(1, RW | ACCESS | DELETE)]).getkeys(getkeys::numkeys_at_1),
+    ),
+    (
+        "blpop",
+        m(LIST, &[range(1, -2, 1, 0, RW | ACCESS | DELETE)]),
+    ),
+    (
+        "brpop",
+        m(LIST, &[range(1, -2, 1, 0, RW | ACCESS | DELETE)]),
+    ),
     (
         "brpoplpush",
-        m(LIST, &[
-            key(1, RW | ACCESS | DELETE),
-            key(2, RW | INSERT),
-        ]),
+        m(LIST, &[key(1, RW | ACCESS | DELETE), key(2, RW | INSERT)]),
     ),
     (
         "blmove",
-        m(LIST, &[
-            key(1, RW | ACCESS | DELETE),
-            key(2, RW | INSERT),
-        ]),
+        m(LIST, &[key(1, RW | ACCESS | DELETE), key(2, RW | INSERT)]),
     ),
-    ("blmpop", m(LIST, &[numkeys(2, RW | ACCESS | DELETE)]).getkeys(getkeys::numkeys_at_2)),
+    (
+        "blmpop",
+        m(LIST, &[numkeys(2, RW | ACCESS | DELETE)]).getkeys(getkeys::numkeys_at_2),
+    ),
     ("hset", m(HASH, &[key(1, RW | UPDATE)])),
     ("hmset", m(HASH, &[key(1, RW | UPDATE)])),
     ("hsetnx", m(HASH, &[key(1, RW | INSERT)])),
@@ -488,54 +562,81 @@ pub static TABLE: &[(&str, Meta)] = &[
     ("hlen", m(HASH, &[key(1, RO)])),
     ("hstrlen", m(HASH, &[key(1, RO)])),
     ("hexists", m(HASH, &[key(1, RO)])),
-    ("hkeys", m(HASH, &[key(1, RO | ACCESS)]).tips(&["nondeterministic_output_order"])),
-    ("hvals", m(HASH, &[key(1, RO | ACCESS)]).tips(&["nondeterministic_output_order"])),
-    ("hgetall", m(HASH, &[key(1, RO | ACCESS)]).tips(&["nondeterministic_output_order"])),
+    (
+        "hkeys",
+        m(HASH, &[key(1, RO | ACCESS)]).tips(&["nondeterministic_output_order"]),
+    ),
+    (
+        "hvals",
+        m(HASH, &[key(1, RO | ACCESS)]).tips(&["nondeterministic_output_order"]),
+    ),
+    (
+        "hgetall",
+        m(HASH, &[key(1, RO | ACCESS)]).tips(&["nondeterministic_output_order"]),
+    ),
     ("hincrby", m(HASH, &[key(1, RW | ACCESS | UPDATE)])),
     ("hincrbyfloat", m(HASH, &[key(1, RW | ACCESS | UPDATE)])),
-    ("hrandfield", m(HASH, &[key(1, RO | ACCESS)]).tips(&["nondeterministic_output"])),
-    ("hscan", m(HASH, &[key(1, RO | ACCESS)]).tips(&["nondeterministic_output"])),
+    (
+        "hrandfield",
+        m(HASH, &[key(1, RO | ACCESS)]).tips(&["nondeterministic_output"]),
+    ),
+    (
+        "hscan",
+        m(HASH, &[key(1, RO | ACCESS)]).tips(&["nondeterministic_output"]),
+    ),
     ("sadd", m(SET, &[key(1, RW | INSERT)])),
     ("srem", m(SET, &[key(1, RW | DELETE)])),
-    ("smembers", m(SET, &[key(1, RO | ACCESS)]).tips(&["nondeterministic_output_order"])),
+    (
+        "smembers",
+        m(SET, &[key(1, RO | ACCESS)]).tips(&["nondeterministic_output_order"]),
+    ),
     ("sismember", m(SET, &[key(1, RO)])),
     ("smismember", m(SET, &[key(1, RO | ACCESS)])),
     ("scard", m(SET, &[key(1, RO)])),
-    ("spop", m(SET, &[key(1, RW | ACCESS | DELETE)]).tips(&["nondeterministic_output"])),
-    ("srandmember", m(SET, &[key(1, RO | ACCESS)]).tips(&["nondeterministic_output"])),
+    (
+        "spop",
+        m(SET, &[key(1, RW | ACCESS | DELETE)]).tips(&["nondeterministic_output"]),
+    ),
+    (
+        "srandmember",
+        m(SET, &[key(1, RO | ACCESS)]).tips(&["nondeterministic_output"]),
+    ),
     (
         "smove",
-        m(SET, &[
-            key(1, RW | ACCESS | DELETE),
-            key(2, RW | INSERT),
-        ]),
+        m(SET, &[key(1, RW | ACCESS | DELETE), key(2, RW | INSERT)]),
     ),
-    ("sinter", m(SET, &[range(1, -1, 1, 0, RO | ACCESS)]).tips(&["nondeterministic_output_order"])),
-    ("sintercard", m(SET, &[numkeys(1, RO | ACCESS)]).getkeys(getkeys::numkeys_at_1)),
+    (
+        "sinter",
+        m(SET, &[range(1, -1, 1, 0, RO | ACCESS)]).tips(&["nondeterministic_output_order"]),
+    ),
+    (
+        "sintercard",
+        m(SET, &[numkeys(1, RO | ACCESS)]).getkeys(getkeys::numkeys_at_1),
+    ),
     (
         "sinterstore",
-        m(SET, &[
-            key(1, RW | UPDATE),
-            range(2, -1, 1, 0, RO | ACCESS),
-        ]),
+        m(SET, &[key(1, RW | UPDATE), range(2, -1, 1, 0, RO | ACCESS)]),
     ),
-    ("sunion", m(SET, &[range(1, -1, 1, 0, RO | ACCESS)]).tips(&["nondeterministic_output_order"])),
+    (
+        "sunion",
+        m(SET, &[range(1, -1, 1, 0, RO | ACCESS)]).tips(&["nondeterministic_output_order"]),
+    ),
     (
         "sunionstore",
-        m(SET, &[
-            key(1, OW | UPDATE),
-            range(2, -1, 1, 0, RO | ACCESS),
-        ]),
+        m(SET, &[key(1, OW | UPDATE), range(2, -1, 1, 0, RO | ACCESS)]),
     ),
-    ("sdiff", m(SET, &[range(1, -1, 1, 0, RO | ACCESS)]).tips(&["nondeterministic_output_order"])),
+    (
+        "sdiff",
+        m(SET, &[range(1, -1, 1, 0, RO | ACCESS)]).tips(&["nondeterministic_output_order"]),
+    ),
     (
         "sdiffstore",
-        m(SET, &[
-            key(1, OW | UPDATE),
-            range(2, -1, 1, 0, RO | ACCESS),
-        ]),
+        m(SET, &[key(1, OW | UPDATE), range(2, -1, 1, 0, RO | ACCESS)]),
     ),
-    ("sscan", m(SET, &[key(1, RO | ACCESS)]).tips(&["nondeterministic_output"])),
+    (
+        "sscan",
+        m(SET, &[key(1, RO | ACCESS)]).tips(&["nondeterministic_output"]),
+    ),
     ("zadd", m(SORTEDSET, &[key(1, RW | UPDATE)])),
     ("zincrby", m(SORTEDSET, &[key(1, RW | ACCESS | UPDATE)])),
     ("zrem", m(SORTEDSET, &[key(1, RW | DELETE)])),
@@ -549,10 +650,7 @@ pub static TABLE: &[(&str, Meta)] = &[
     ("zrange", m(SORTEDSET, &[key(1, RO | ACCESS)])),
     (
         "zrangestore",
-        m(SORTEDSET, &[
-            key(1, OW | UPDATE),
-            key(2, RO | ACCESS),
-        ]),
+        m(SORTEDSET, &[key(1, OW | UPDATE), key(2, RO | ACCESS)]),
     ),
     ("zrevrange", m(SORTEDSET, &[key(1, RO | ACCESS)])),
     ("zrangebyscore", m(SORTEDSET, &[key(1, RO | ACCESS)])),
@@ -561,57 +659,83 @@ pub static TABLE: &[(&str, Meta)] = &[
     ("zrevrangebylex", m(SORTEDSET, &[key(1, RO | ACCESS)])),
     ("zpopmin", m(SORTEDSET, &[key(1, RW | ACCESS | DELETE)])),
     ("zpopmax", m(SORTEDSET, &[key(1, RW | ACCESS | DELETE)])),
-    ("bzpopmin", m(SORTEDSET, &[range(1, -2, 1, 0, RW | ACCESS | DELETE)])),
-    ("bzpopmax", m(SORTEDSET, &[range(1, -2, 1, 0, RW | ACCESS | DELETE)])),
-    ("zmpop", m(SORTEDSET, &[numkeys(1, RW | ACCESS | DELETE)]).getkeys(getkeys::numkeys_at_1)),
-    ("bzmpop", m(SORTEDSET, &[numkeys(2, RW | ACCESS | DELETE)]).getkeys(getkeys::numkeys_at_2)),
-    ("zrandmember", m(SORTEDSET, &[key(1, RO | ACCESS)]).tips(&["nondeterministic_output"])),
-    ("zunion", m(SORTEDSET, &[numkeys(1, RO | ACCESS)]).getkeys(getkeys::numkeys_at_1)),
-    ("zinter", m(SORTEDSET, &[numkeys(1, RO | ACCESS)]).getkeys(getkeys::numkeys_at_1)),
-    ("zdiff", m(SORTEDSET, &[numkeys(1, RO | ACCESS)]).getkeys(getkeys::numkeys_at_1)),
+    (
+        "bzpopmin",
+        m(SORTEDSET, &[range(1, -2, 1, 0, RW | ACCESS | DELETE)]),
+    ),
+    (
+        "bzpopmax",
+        m(SORTEDSET, &[range(1, -2, 1, 0, RW | ACCESS | DELETE)]),
+    ),
+    (
+        "zmpop",
+        m(SORTEDSET, &[numkeys(1, RW | ACCESS | DELETE)]).getkeys(getkeys::numkeys_at_1),
+    ),
+    (
+        "bzmpop",
+        m(SORTEDSET, &[numkeys(2, RW | ACCESS | DELETE)]).getkeys(getkeys::numkeys_at_2),
+    ),
+    (
+        "zrandmember",
+        m(SORTEDSET, &[key(1, RO | ACCESS)]).tips(&["nondeterministic_output"]),
+    ),
+    (
+        "zunion",
+        m(SORTEDSET, &[numkeys(1, RO | ACCESS)]).getkeys(getkeys::numkeys_at_1),
+    ),
+    (
+        "zinter",
+        m(SORTEDSET, &[numkeys(1, RO | ACCESS)]).getkeys(getkeys::numkeys_at_1),
+    ),
+    (
+        "zdiff",
+        m(SORTEDSET, &[numkeys(1, RO | ACCESS)]).getkeys(getkeys::numkeys_at_1),
+    ),
     (
         "zunionstore",
-        m(SORTEDSET, &[
-            key(1, OW | UPDATE),
-            numkeys(2, RO | ACCESS),
-        ]).getkeys(getkeys::store_numkeys_at_2),
+        m(SORTEDSET, &[key(1, OW | UPDATE), numkeys(2, RO | ACCESS)])
+            .getkeys(getkeys::store_numkeys_at_2),
     ),
     (
         "zinterstore",
-        m(SORTEDSET, &[
-            key(1, OW | UPDATE),
-            numkeys(2, RO | ACCESS),
-        ]).getkeys(getkeys::store_numkeys_at_2),
+        m(SORTEDSET, &[key(1, OW | UPDATE), numkeys(2, RO | ACCESS)])
+            .getkeys(getkeys::store_numkeys_at_2),
     ),
     (
         "zdiffstore",
-        m(SORTEDSET, &[
-            key(1, OW | UPDATE),
-            numkeys(2, RO | ACCESS),
-        ]).getkeys(getkeys::store_numkeys_at_2),
+        m(SORTEDSET, &[key(1, OW | UPDATE), numkeys(2, RO | ACCESS)])
+            .getkeys(getkeys::store_numkeys_at_2),
     ),
-    ("zintercard", m(SORTEDSET, &[numkeys(1, RO | ACCESS)]).getkeys(getkeys::numkeys_at_1)),
+    (
+        "zintercard",
+        m(SORTEDSET, &[numkeys(1, RO | ACCESS)]).getkeys(getkeys::numkeys_at_1),
+    ),
     ("zremrangebyrank", m(SORTEDSET, &[key(1, RW | DELETE)])),
     ("zremrangebyscore", m(SORTEDSET, &[key(1, RW | DELETE)])),
     ("zremrangebylex", m(SORTEDSET, &[key(1, RW | DELETE)])),
-    ("zscan", m(SORTEDSET, &[key(1, RO | ACCESS)]).tips(&["nondeterministic_output"])),
+    (
+        "zscan",
+        m(SORTEDSET, &[key(1, RO | ACCESS)]).tips(&["nondeterministic_output"]),
+    ),
     (
         "sort",
-        m(SET | SORTEDSET | LIST | DANGEROUS, &[
-            key(1, RO | ACCESS),
-            unknown(RO | ACCESS)
-            .notes("For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort"),
-            unknown(OW | UPDATE)
-            .notes("For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array"),
-        ]).getkeys(getkeys::sort_keys),
+        m(
+            SET | SORTEDSET | LIST | DANGEROUS,
+            &[
+                key(1, RO | ACCESS),
+                unknown(RO | ACCESS).notes(SORT_BY_GET),
+                unknown(OW | UPDATE).notes(SORT_STORE),
+            ],
+        )
+        .getkeys(getkeys::sort_keys),
     ),
     (
         "sort_ro",
-        m(SET | SORTEDSET | LIST | DANGEROUS, &[
-            key(1, RO | ACCESS),
-            unknown(RO | ACCESS)
-            .notes("For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort"),
-        ]).getkeys(getkeys::sort_ro_keys),
+        m(
+            SET | SORTEDSET | LIST | DANGEROUS,
+            &[key(1, RO | ACCESS), unknown(RO | ACCESS).notes(SORT_BY_GET)],
+        )
+        .getkeys(getkeys::sort_ro_keys),
     ),
 ];
 
