@@ -21,12 +21,15 @@
 //! deprecated_since, key_spec_index, nesting) against redis-server 7.0.15's
 //! COMMAND DOCS; the deliberate differences are later additions ferrodis
 //! implements: ZRANK/ZREVRANK WITHSCORE, CLIENT SETINFO, and COMMAND
-//! GETKEYS's `command [arg ...]` (7.0 documents no arguments for it).
+//! GETKEYS/GETKEYSANDFLAGS's `command arg [arg ...]` (7.0 documents no
+//! arguments for them).
+//!
+//! A `key_spec_index` is the index of the key spec in the command's
+//! COMMAND INFO key specs (command_meta.rs); a unit test keeps them in
+//! range.
 //!
 //! Not done: argument `summary` and `display_text` (Redis 7.0 sends
-//! neither for these commands). ferrodis reports one synthesized key spec
-//! per command, so a `key_spec_index` above 0 follows Redis's spec
-//! numbering, not an entry of ferrodis's COMMAND INFO key specs.
+//! neither for these commands).
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -583,7 +586,10 @@ pub static TABLE: &[(&str, &[Arg])] = &[
         .tok("FILTERBY")
         .opt()],
     ),
-    ("command|getkeys", &[s("command"), s("arg").opt().multi()]),
+    // 7.0 documents no arguments for these two; ferrodis names them the
+    // way the arity (-4: a command and at least one argument) requires.
+    ("command|getkeys", &[s("command"), s("arg").multi()]),
+    ("command|getkeysandflags", &[s("command"), s("arg").multi()]),
     ("command|help", &[]),
     ("function", &[]),
     (

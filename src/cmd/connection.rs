@@ -179,7 +179,7 @@ pub const COMMANDS: &[Command] = &[
         "quit",
         quit_command,
         -1,
-        ALLOW_BUSY | NO_AUTH | FAST | LOADING | STALE,
+        NOSCRIPT | ALLOW_BUSY | NO_AUTH | FAST | LOADING | STALE,
         0,
         0,
         0,

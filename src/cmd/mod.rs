@@ -8,11 +8,16 @@
 //! open-addressed, case-insensitive lookup table built once at start-up.
 //! Container commands (CONFIG, CLIENT, OBJECT...) carry their subcommands;
 //! each subcommand has its own arity, flags and INFO commandstats entry
-//! (`cmdstat_config|get`), as in Redis 7.
+//! (`cmdstat_config|get`), as in Redis 7. What COMMAND INFO reports beyond
+//! the `cmd!` line (key specs, ACL categories, tips, getkeys procs) is in
+//! command_meta.rs, attached to each entry at start-up; getkeys.rs
+//! extracts keys from arguments by it.
 
 pub mod command_args;
+pub mod command_meta;
 pub mod connection;
 pub mod flush;
+pub mod getkeys;
 pub mod hash;
 pub mod info;
 pub mod keys;
@@ -158,6 +163,8 @@ pub struct Entry {
     pub fullname: &'static str,
     /// Flat ids of the subcommands (for containers).
     pub subs: Vec<u32>,
+    /// ACL categories, tips and key specs (command_meta.rs).
+    pub meta: &'static command_meta::Meta,
 }
 
 pub struct CommandTable {
@@ -182,6 +189,13 @@ fn name_hash(name: &[u8]) -> u64 {
     h ^ (h >> 29)
 }
 
+/// Every command has a row in command_meta's table (a unit test there
+/// checks it); a missing one is a table edited without its metadata.
+fn meta_of(fullname: &str) -> &'static command_meta::Meta {
+    command_meta::meta_for(fullname)
+        .unwrap_or_else(|| panic!("command {fullname} has no row in command_meta::TABLE"))
+}
+
 impl Default for CommandTable {
     fn default() -> Self {
         Self::new()
@@ -199,14 +213,18 @@ impl CommandTable {
                     parent: None,
                     fullname: cmd.name,
                     subs: Vec::new(),
+                    meta: meta_of(cmd.name),
                 });
                 for sub in cmd.subcommands {
                     let sid = entries.len() as u32;
+                    let fullname: &'static str =
+                        Box::leak(format!("{}|{}", cmd.name, sub.name).into_boxed_str());
                     entries.push(Entry {
                         cmd: sub,
                         parent: Some(id),
-                        fullname: Box::leak(format!("{}|{}", cmd.name, sub.name).into_boxed_str()),
+                        fullname,
                         subs: Vec::new(),
+                        meta: meta_of(fullname),
                     });
                     entries[id as usize].subs.push(sid);
                 }

@@ -10,19 +10,21 @@
 //!   failure rolls back; reactions that need the rest of the server (hz,
 //!   log level/file) run after it returned the changed names.
 //! * COMMAND INFO / DOCS are derived from the command table: flags, key
-//!   range, group, summary, since. ACL categories are derived from flags and
-//!   group the way Redis's setImplicitACLCategories does. Key specs are
-//!   synthesized from first/last/step. COMMAND DOCS `arguments` come from
-//!   the static table in command_args.rs (redis-cli builds its hints from
-//!   them). Not done: complexity/history in DOCS, command tips,
-//!   GETKEYSANDFLAGS, key extraction for movable-key commands.
+//!   range, group, summary, since, plus command_meta.rs's ACL categories
+//!   (with those implied by flags, as Redis's setImplicitACLCategories),
+//!   tips and key specs. GETKEYS/GETKEYSANDFLAGS extract keys by those key
+//!   specs and the getkeys procs (getkeys.rs). COMMAND DOCS `arguments`
+//!   come from the static table in command_args.rs (redis-cli builds its
+//!   hints from them). Not done: complexity/history in DOCS.
 //! * SHUTDOWN does not save (there is no persistence yet): SAVE and NOSAVE
 //!   are accepted and both just stop the server.
 
 use crate::cmd;
 use crate::cmd::command_args;
+use crate::cmd::command_meta::{BeginSearch, FindKeys, KeySpec, acl, kflags};
+use crate::cmd::getkeys;
 use crate::cmd::info;
-use crate::cmd::{Command, CommandTable, container, flags::*};
+use crate::cmd::{Command, CommandTable, Entry, container, flags::*};
 use crate::config::ConfigEnum;
 use crate::db::{Access, Value};
 use crate::net::client::{Args, Client};
@@ -144,10 +146,12 @@ const COMMAND_SUBS: &[Command] = &[
         "Returns a list of command names.",
         "7.0.0"
     ),
+    // Arity -4 as in 7.0 (7.2 relaxed it to -3): `COMMAND GETKEYS get` is
+    // an arity error, not "no key arguments".
     cmd!(
         "getkeys",
         command_getkeys_command,
-        -3,
+        -4,
         LOADING | STALE,
         0,
         0,
@@ -155,6 +159,18 @@ const COMMAND_SUBS: &[Command] = &[
         "server",
         "Extracts the key names from an arbitrary command.",
         "2.8.13"
+    ),
+    cmd!(
+        "getkeysandflags",
+        command_getkeysandflags_command,
+        -4,
+        LOADING | STALE,
+        0,
+        0,
+        0,
+        "server",
+        "Extracts the key names and access flags for an arbitrary command.",
+        "7.0.0"
     ),
     cmd!(
         "help",
@@ -215,7 +231,7 @@ pub const COMMANDS: &[Command] = &[
         "ping",
         ping_command,
         -1,
-        FAST | STALE,
+        FAST,
         0,
         0,
         0,
@@ -227,7 +243,7 @@ pub const COMMANDS: &[Command] = &[
         "echo",
         echo_command,
         2,
-        FAST,
+        LOADING | STALE | FAST,
         0,
         0,
         0,
@@ -538,58 +554,33 @@ pub fn config_help_command(_srv: &mut Server, c: &mut Client, _a: &Args) {
 // COMMAND
 // --------------------------------------------------------------------------
 
-/// ACL categories implied by flags and group (setImplicitACLCategories),
-/// in Redis's category order.
-fn acl_categories(cmd: &Command) -> Vec<&'static str> {
-    let f = cmd.flags;
-    let g = cmd.group;
-    let mut v = Vec::new();
-    if g == "generic" {
-        v.push("@keyspace");
-    }
-    if f & READONLY != 0 && g != "scripting" {
-        v.push("@read");
-    }
+/// The command's ACL categories: the ones its metadata lists plus those
+/// its flags imply (setImplicitACLCategories), as a category bit set.
+fn acl_categories(e: &Entry) -> u32 {
+    let f = e.cmd.flags;
+    let mut cats = e.meta.acl;
     if f & WRITE != 0 {
-        v.push("@write");
+        cats |= acl::WRITE;
     }
-    let by_group = match g {
-        "set" => Some("@set"),
-        "sorted_set" | "sortedset" | "zset" => Some("@sortedset"),
-        "list" => Some("@list"),
-        "hash" => Some("@hash"),
-        "string" => Some("@string"),
-        "bitmap" => Some("@bitmap"),
-        "hyperloglog" => Some("@hyperloglog"),
-        "geo" => Some("@geo"),
-        "stream" => Some("@stream"),
-        _ => None,
-    };
-    v.extend(by_group);
-    if f & PUBSUB != 0 || g == "pubsub" {
-        v.push("@pubsub");
+    if f & READONLY != 0 && cats & acl::SCRIPTING == 0 {
+        cats |= acl::READ;
     }
     if f & ADMIN != 0 {
-        v.push("@admin");
+        cats |= acl::ADMIN | acl::DANGEROUS;
+    }
+    if f & PUBSUB != 0 {
+        cats |= acl::PUBSUB;
     }
     if f & FAST != 0 {
-        v.push("@fast");
-    } else {
-        v.push("@slow");
+        cats |= acl::FAST;
     }
     if f & BLOCKING != 0 {
-        v.push("@blocking");
+        cats |= acl::BLOCKING;
     }
-    if f & ADMIN != 0 {
-        v.push("@dangerous");
+    if cats & acl::FAST == 0 {
+        cats |= acl::SLOW;
     }
-    match g {
-        "connection" => v.push("@connection"),
-        "transactions" => v.push("@transaction"),
-        "scripting" => v.push("@scripting"),
-        _ => {}
-    }
-    v
+    cats
 }
 
 fn reply_flags(c: &mut Client, cmd: &Command) {
@@ -604,52 +595,98 @@ fn reply_flags(c: &mut Client, cmd: &Command) {
     }
 }
 
-/// Key specs synthesized from the legacy (first, last, step) triple: one
-/// index/range spec, RO+access for read-only commands, RW+update for writes.
-fn reply_key_specs(c: &mut Client, cmd: &Command) {
-    if cmd.first_key <= 0 {
-        c.add_array_len(0);
-        return;
+/// A set of key spec flags (addReplyFlagsForKeyArgs).
+fn reply_key_flags(c: &mut Client, flags: u16) {
+    let names: Vec<&str> = kflags::NAMES
+        .iter()
+        .filter(|(bit, _)| flags & bit != 0)
+        .map(|&(_, n)| n)
+        .collect();
+    c.add_set_len(names.len());
+    for n in names {
+        c.add_status(n.as_bytes());
     }
-    c.add_array_len(1);
-    let kflags: &[&str] = if cmd.flags & WRITE != 0 {
-        &["RW", "update"]
-    } else if cmd.flags & READONLY != 0 {
-        &["RO", "access"]
-    } else {
-        &[]
-    };
-    c.add_map_len(3);
-    c.add_bulk(b"flags");
-    c.add_set_len(kflags.len());
-    for f in kflags {
-        c.add_status(f.as_bytes());
+}
+
+/// The `key specs` field of COMMAND INFO (addReplyCommandKeySpecs): a set
+/// of maps, `notes` first when there are any.
+fn reply_key_specs(c: &mut Client, specs: &[KeySpec]) {
+    c.add_set_len(specs.len());
+    for spec in specs {
+        c.add_map_len(3 + usize::from(spec.notes.is_some()));
+        if let Some(notes) = spec.notes {
+            c.add_bulk(b"notes");
+            c.add_bulk(notes.as_bytes());
+        }
+        c.add_bulk(b"flags");
+        reply_key_flags(c, spec.flags);
+        c.add_bulk(b"begin_search");
+        c.add_map_len(2);
+        c.add_bulk(b"type");
+        match spec.begin {
+            BeginSearch::Index(pos) => {
+                c.add_bulk(b"index");
+                c.add_bulk(b"spec");
+                c.add_map_len(1);
+                c.add_bulk(b"index");
+                c.add_int(pos as i64);
+            }
+            BeginSearch::Keyword { keyword, startfrom } => {
+                c.add_bulk(b"keyword");
+                c.add_bulk(b"spec");
+                c.add_map_len(2);
+                c.add_bulk(b"keyword");
+                c.add_bulk(keyword.as_bytes());
+                c.add_bulk(b"startfrom");
+                c.add_int(startfrom as i64);
+            }
+            BeginSearch::Unknown => {
+                c.add_bulk(b"unknown");
+                c.add_bulk(b"spec");
+                c.add_map_len(0);
+            }
+        }
+        c.add_bulk(b"find_keys");
+        c.add_map_len(2);
+        c.add_bulk(b"type");
+        match spec.find {
+            FindKeys::Range {
+                lastkey,
+                keystep,
+                limit,
+            } => {
+                c.add_bulk(b"range");
+                c.add_bulk(b"spec");
+                c.add_map_len(3);
+                c.add_bulk(b"lastkey");
+                c.add_int(lastkey as i64);
+                c.add_bulk(b"keystep");
+                c.add_int(keystep as i64);
+                c.add_bulk(b"limit");
+                c.add_int(limit as i64);
+            }
+            FindKeys::Keynum {
+                keynumidx,
+                firstkey,
+                keystep,
+            } => {
+                c.add_bulk(b"keynum");
+                c.add_bulk(b"spec");
+                c.add_map_len(3);
+                c.add_bulk(b"keynumidx");
+                c.add_int(keynumidx as i64);
+                c.add_bulk(b"firstkey");
+                c.add_int(firstkey as i64);
+                c.add_bulk(b"keystep");
+                c.add_int(keystep as i64);
+            }
+            FindKeys::Unknown => {
+                c.add_bulk(b"unknown");
+                c.add_bulk(b"spec");
+                c.add_map_len(0);
+            }
+        }
     }
-    c.add_bulk(b"begin_search");
-    c.add_map_len(2);
-    c.add_bulk(b"type");
-    c.add_bulk(b"index");
-    c.add_bulk(b"spec");
-    c.add_map_len(1);
-    c.add_bulk(b"index");
-    c.add_int(cmd.first_key as i64);
-    c.add_bulk(b"find_keys");
-    c.add_map_len(2);
-    c.add_bulk(b"type");
-    c.add_bulk(b"range");
-    c.add_bulk(b"spec");
-    c.add_map_len(3);
-    c.add_bulk(b"lastkey");
-    let last = if cmd.last_key < 0 {
-        cmd.last_key
-    } else {
-        cmd.last_key - cmd.first_key
-    };
-    c.add_int(last as i64);
-    c.add_bulk(b"keystep");
-    c.add_int(cmd.step as i64);
-    c.add_bulk(b"limit");
-    c.add_int(0);
 }
 
 /// One COMMAND INFO entry (Redis 7: ten fields, subcommands nested).
@@ -663,13 +700,28 @@ fn reply_command_info(c: &mut Client, t: &CommandTable, id: u32) {
     c.add_int(cmd.first_key as i64);
     c.add_int(cmd.last_key as i64);
     c.add_int(cmd.step as i64);
-    let cats = acl_categories(cmd);
-    c.add_set_len(cats.len());
-    for cat in cats {
-        c.add_status(cat.as_bytes());
+    let cats = acl_categories(e);
+    let names: Vec<&str> = acl::NAMES
+        .iter()
+        .filter(|(bit, _)| cats & bit != 0)
+        .map(|&(_, n)| n)
+        .collect();
+    c.add_set_len(names.len());
+    for n in names {
+        c.add_status(format!("@{n}").as_bytes());
     }
-    c.add_set_len(0); // tips
-    reply_key_specs(c, cmd);
+    // Tips are bulk strings (addReplyCommandTips), unlike the flags.
+    c.add_set_len(e.meta.tips.len());
+    for tip in e.meta.tips {
+        c.add_bulk(tip.as_bytes());
+    }
+    reply_key_specs(c, e.meta.key_specs);
+    // addReplyCommandSubCommands: an empty *set* for a command without
+    // subcommands, an array otherwise (RESP3 tells them apart).
+    if e.subs.is_empty() {
+        c.add_set_len(0);
+        return;
+    }
     c.add_array_len(e.subs.len());
     for &s in &e.subs {
         reply_command_info(c, t, s);
@@ -799,7 +851,8 @@ pub fn command_info_command(srv: &mut Server, c: &mut Client, a: &Args) {
     for i in 2..a.len() {
         match t.lookup_fullname(&a[i]) {
             Some(id) => reply_command_info(c, t, id),
-            None => c.add_null_array(),
+            // addReplyNull: `$-1` in RESP2, not a null array.
+            None => c.add_null(),
         }
     }
 }
@@ -826,7 +879,8 @@ pub fn command_list_command(srv: &mut Server, c: &mut Client, a: &Args) {
     enum Filter<'a> {
         None,
         Module,
-        AclCat(String),
+        /// None: a category that does not exist (matches nothing).
+        AclCat(Option<u32>),
         Pattern(&'a [u8]),
     }
     let filter = match a.len() {
@@ -836,7 +890,7 @@ pub fn command_list_command(srv: &mut Server, c: &mut Client, a: &Args) {
             if kind.eq_ignore_ascii_case(b"module") {
                 Filter::Module
             } else if kind.eq_ignore_ascii_case(b"aclcat") {
-                Filter::AclCat(format!("@{}", String::from_utf8_lossy(&a[4])).to_lowercase())
+                Filter::AclCat(acl::by_name(&a[4]))
             } else if kind.eq_ignore_ascii_case(b"pattern") {
                 Filter::Pattern(a.get(4))
             } else {
@@ -853,11 +907,12 @@ pub fn command_list_command(srv: &mut Server, c: &mut Client, a: &Args) {
     let names: Vec<&str> = t
         .entries
         .iter()
+        // Subcommands are listed too (`config|get`), filtered or not, as
+        // commandListWithoutFilter/commandListWithFilter recurse into them.
         .filter(|e| match &filter {
-            // Redis lists subcommands only when a filter is given.
-            Filter::None => e.parent.is_none(),
+            Filter::None => true,
             Filter::Module => false,
-            Filter::AclCat(cat) => acl_categories(e.cmd).contains(&cat.as_str()),
+            Filter::AclCat(cat) => cat.is_some_and(|cat| acl_categories(e) & cat != 0),
             Filter::Pattern(p) => crate::util::glob::glob_match(p, e.fullname.as_bytes(), true),
         })
         .map(|e| e.fullname)
@@ -868,50 +923,63 @@ pub fn command_list_command(srv: &mut Server, c: &mut Client, a: &Args) {
     }
 }
 
-/// COMMAND GETKEYS cmd args...: the keys by the command's (first, last,
-/// step) range.
+/// COMMAND GETKEYS cmd args...: the keys the command's key specs (or its
+/// getkeys proc) find in the arguments.
 pub fn command_getkeys_command(srv: &mut Server, c: &mut Client, a: &Args) {
+    getkeys_reply(srv, c, a, false);
+}
+
+/// COMMAND GETKEYSANDFLAGS cmd args...: each key with its key spec flags.
+pub fn command_getkeysandflags_command(srv: &mut Server, c: &mut Client, a: &Args) {
+    getkeys_reply(srv, c, a, true);
+}
+
+/// getKeysSubcommandImpl: the checks in Redis's order (command, keys,
+/// arity), then the keys.
+fn getkeys_reply(srv: &mut Server, c: &mut Client, a: &Args, with_flags: bool) {
     let t = &srv.commands;
-    let sub: Vec<&[u8]> = (2..a.len()).map(|i| a.get(i)).collect();
-    let Some(mut id) = t.lookup(sub[0]) else {
+    let argv: Vec<&[u8]> = (2..a.len()).map(|i| a.get(i)).collect();
+    // lookupCommand: a container with a further argument must name one of
+    // its subcommands; alone it is the container itself.
+    let id = t.lookup(argv[0]).and_then(|id| {
+        if argv.len() == 1 || t.entries[id as usize].subs.is_empty() {
+            Some(id)
+        } else {
+            t.lookup_sub(id, argv[1])
+        }
+    });
+    let Some(id) = id else {
         c.add_error("ERR Invalid command specified");
         return;
     };
-    if !t.entries[id as usize].subs.is_empty()
-        && sub.len() >= 2
-        && let Some(s) = t.lookup_sub(id, sub[1])
-    {
-        id = s;
+    let e = &t.entries[id as usize];
+    if !e.meta.has_keys() {
+        c.add_error("ERR The command has no key arguments");
+        return;
     }
-    let cmd = t.entries[id as usize].cmd;
-    let argc = sub.len() as i32;
-    if (cmd.arity > 0 && cmd.arity != argc) || argc < -cmd.arity {
+    let argc = argv.len() as i32;
+    if (e.cmd.arity > 0 && e.cmd.arity != argc) || argc < -e.cmd.arity {
         c.add_error("ERR Invalid number of arguments specified for command");
         return;
     }
-    if cmd.first_key <= 0 {
-        if cmd.flags & MOVABLE_KEYS != 0 {
-            c.add_error("ERR Invalid arguments specified for command");
-        } else {
-            c.add_error("ERR The command has no key arguments");
-        }
-        return;
-    }
-    let first = cmd.first_key as usize;
-    let last = if cmd.last_key < 0 {
-        (argc + cmd.last_key) as usize
-    } else {
-        (cmd.last_key as usize).min(sub.len() - 1)
-    };
-    let step = cmd.step.max(1) as usize;
-    let keys: Vec<&[u8]> = (first..=last).step_by(step).map(|i| sub[i]).collect();
+    let keys = getkeys::keys(e.meta, &argv);
     if keys.is_empty() {
-        c.add_error("ERR Invalid arguments specified for command");
+        if e.cmd.flags & NO_MANDATORY_KEYS != 0 {
+            c.add_array_len(0);
+        } else {
+            c.add_error("ERR Invalid arguments specified for command");
+        }
         return;
     }
     c.add_array_len(keys.len());
     for k in keys {
-        c.add_bulk(k);
+        if with_flags {
+            c.add_array_len(2);
+            c.add_bulk(argv[k.pos]);
+            reply_key_flags(c, k.flags);
+        } else {
+            c.add_bulk(argv[k.pos]);
+        }
     }
 }
 
@@ -919,23 +987,26 @@ pub fn command_help_command(_srv: &mut Server, c: &mut Client, _a: &Args) {
     reply_help(
         c,
         "COMMAND",
+        // Redis 7.0's text, word for word.
         &[
             "(no subcommand)",
-            "    Return details about all commands.",
+            "    Return details about all Redis commands.",
             "COUNT",
-            "    Return the total number of commands in this server.",
+            "    Return the total number of commands in this Redis server.",
             "LIST",
-            "    Return a list of all commands in this server.",
+            "    Return a list of all commands in this Redis server.",
             "INFO [<command-name> ...]",
-            "    Return details about multiple commands.",
+            "    Return details about multiple Redis commands.",
             "    If no command names are given, documentation details for all",
             "    commands are returned.",
             "DOCS [<command-name> ...]",
-            "    Return documentation details about multiple commands.",
+            "    Return documentation details about multiple Redis commands.",
             "    If no command names are given, documentation details for all",
             "    commands are returned.",
             "GETKEYS <full-command>",
-            "    Return the keys from a full command.",
+            "    Return the keys from a full Redis command.",
+            "GETKEYSANDFLAGS <full-command>",
+            "    Return the keys and the access flags from a full Redis command.",
         ],
     );
 }
