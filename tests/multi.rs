@@ -498,7 +498,7 @@ fn watch_of_expired_key_follows_redis() {
     let mut w = Twin::new(&pair);
     admin.same(&["DEBUG", "SET-ACTIVE-EXPIRE", "0"]);
     // `k` is set to expire in 1 ms, then watched once it has.
-    let mut expired_watch = |admin: &mut Twin, w: &mut Twin, db1: bool| {
+    let expired_watch = |admin: &mut Twin, w: &mut Twin, db1: bool| {
         admin.same(&["FLUSHALL"]);
         admin.same(&["SELECT", if db1 { "1" } else { "0" }]);
         admin.same(&["SET", "k", "v", "PX", "1"]);

@@ -853,8 +853,9 @@ pub fn move_command(srv: &mut Server, c: &mut Client, a: &Args) {
 }
 
 /// SWAPDB a b: the databases' contents trade places (ids stay). Watchers
-/// of keys present in either db are invalidated, and clients blocked on keys that now
-/// exist are woken (scanDatabaseForReadyKeys).
+/// of keys present in either db are invalidated (an expired key counts as
+/// absent, see multi::touch_all_watched_keys_in_db), and clients blocked
+/// on keys that now exist are woken (scanDatabaseForReadyKeys).
 pub fn swapdb_command(srv: &mut Server, c: &mut Client, a: &Args) {
     let parse = |b: &[u8]| {
         crate::ds::sds::string2ll(b).filter(|v| *v >= i32::MIN as i64 && *v <= i32::MAX as i64)
