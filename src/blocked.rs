@@ -10,18 +10,47 @@
 //! its command against the new state. A waiter that finds nothing re-blocks
 //! without leaving its queues, so it keeps its place and its deadline.
 //!
+//! One readiness rule for every family (blocked.c's
+//! handleClientsBlockedOnKeys): a ready key serves only the waiters whose
+//! [`BlockType`] matches the type it holds now, so a list serves BLPOP and
+//! BLMOVE waiters, a sorted set BZPOPMIN and BZMPOP waiters, and a key
+//! overwritten with anything else serves no one (they keep waiting). A
+//! served waiter's command then runs in full, errors included: BLMOVE whose
+//! destination holds another type gets WRONGTYPE, as in Redis 7.0.
+//!
 //! Timeouts are checked in serverCron (precision: one cron period). CLIENT
 //! UNBLOCK goes through `client_unblock`. Not done: blocking on streams,
 //! WAIT, and module blocking (no such commands yet).
 
+use crate::db::{Access, Value};
 use crate::net::client::{Client, flags};
 use crate::net::reply::Reply;
 use crate::server::Server;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::os::fd::RawFd;
 
+/// What a blocked client waits for (Redis's BLOCKED_LIST, BLOCKED_ZSET):
+/// the type a ready key must hold to serve it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum BlockType {
+    List,
+    ZSet,
+}
+
+impl BlockType {
+    /// The waiters a value can serve; None for types no command blocks on.
+    fn served_by(v: &Value) -> Option<BlockType> {
+        match v {
+            Value::List(_) => Some(BlockType::List),
+            Value::ZSet(_) => Some(BlockType::ZSet),
+            _ => None,
+        }
+    }
+}
+
 /// Why and until when a client is blocked, and the command to re-run.
 pub struct BlockState {
+    pub btype: BlockType,
     pub keys: Vec<(usize, Vec<u8>)>,
     /// Absolute timeout in unix ms; 0 = forever.
     pub timeout_ms: i64,
@@ -81,12 +110,35 @@ pub fn block_client(srv: &mut Server, c: &mut Client, st: BlockState) {
     srv.blocked.nblocked += 1;
 }
 
-/// Counts a blocked command that ends without being served (timeout,
-/// CLIENT UNBLOCK): call() skipped it while it was blocked.
-fn count_unserved(srv: &mut Server, c: &Client) {
+/// updateStatsOnUnblock for a blocked command that ends without being
+/// served (timeout, CLIENT UNBLOCK): call() skipped it while it was
+/// blocked. `failed`: Redis 7.0.15 counts a call ended by CLIENT UNBLOCK as
+/// failed whether the reason is ERROR or TIMEOUT; a real timeout is not.
+/// total_commands_processed already counted the command when it blocked.
+fn count_unserved(srv: &mut Server, c: &Client, failed: bool) {
     if let Some(st) = &c.bstate {
-        srv.commands.stats[st.cmd as usize].calls += 1;
+        let stats = &mut srv.commands.stats[st.cmd as usize];
+        stats.calls += 1;
+        if failed {
+            stats.failed_calls += 1;
+        }
     }
+}
+
+/// The waiters the value at `key` can serve now (expiring it lazily, no
+/// stats): None when the key is missing or of a type no one blocks on.
+fn ready_for(srv: &mut Server, db: usize, key: &[u8]) -> Option<BlockType> {
+    srv.lookup(db, key, Access::NoTouch)
+        .and_then(|e| BlockType::served_by(&e.val))
+}
+
+/// What client `id` in slot `fd` is blocked for, if it still is.
+fn waits_for(srv: &Server, fd: RawFd, id: u64) -> Option<BlockType> {
+    let c = srv.clients.get(fd as usize)?.as_deref()?;
+    if c.id != id {
+        return None;
+    }
+    c.bstate.as_ref().map(|st| st.btype)
 }
 
 /// Removes `c` from every wait queue (unblock, disconnect).
@@ -111,9 +163,11 @@ pub fn forget_client(srv: &mut Server, c: &mut Client) {
     }
 }
 
-/// Serves clients blocked on keys that became ready: each waiter, in
-/// arrival order, re-runs its command; one that is served is unblocked and
-/// its reply queued; one that still finds nothing stays blocked, in place.
+/// Serves clients blocked on keys that became ready: each waiter the key
+/// can serve (the readiness rule above), in arrival order, re-runs its
+/// command; one that is served is unblocked and its reply queued; one that
+/// still finds nothing stays blocked, in place. Waiters of another type
+/// are not woken at all.
 /// Called from beforeSleep and after every top-level command, so a
 /// pipelined command that follows a push sees the waiters already served
 /// (Redis runs handleClientsBlockedOnKeys after each command too).
@@ -126,10 +180,14 @@ pub fn process_unblocked(srv: &mut Server) {
             };
             let waiters: Vec<(RawFd, u64)> = q.iter().copied().collect();
             for (fd, id) in waiters {
-                // Nothing left to serve (emptied by an earlier waiter, or
-                // deleted): the rest keep waiting without being re-run.
-                if !srv.exists(k.0, &k.1) {
+                // Re-read for each waiter: an earlier one may have emptied
+                // the key (deleted) or, through its own write, retyped it.
+                // Nothing to serve: the rest keep waiting, not re-run.
+                let Some(kind) = ready_for(srv, k.0, &k.1) else {
                     break;
+                };
+                if waits_for(srv, fd, id) != Some(kind) {
+                    continue;
                 }
                 let Some(mut c) = srv.take_client(fd) else {
                     continue;
@@ -229,7 +287,7 @@ pub fn handle_timeouts(srv: &mut Server) {
         let Some(mut c) = srv.take_client(fd) else {
             continue;
         };
-        count_unserved(srv, &c);
+        count_unserved(srv, &c, false);
         unblock_client(srv, &mut c);
         c.add_null_array();
         srv.process_input_buffer(&mut c);
@@ -252,10 +310,15 @@ pub fn client_unblock(srv: &mut Server, target_id: u64, error: bool) -> bool {
     let Some(mut c) = srv.take_client(fd as RawFd) else {
         return false;
     };
-    count_unserved(srv, &c);
+    count_unserved(srv, &c, true);
     unblock_client(srv, &mut c);
     if error {
         c.add_error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+        // Counted now (INFO errorstats, total_error_replies), not by the
+        // target's next command; the running CLIENT UNBLOCK then counts as
+        // failed too, as in Redis, where any error reply sent while a
+        // command runs fails it.
+        srv.account_errors(&mut c);
     } else {
         c.add_null_array();
     }

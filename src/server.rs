@@ -39,8 +39,9 @@ pub struct Listener {
     pub kind: ListenerKind,
 }
 
-/// WATCH: (db, key) -> the (fd, client id) of every client watching it.
-pub type WatchedKeys = std::collections::HashMap<(usize, Box<[u8]>), Vec<(RawFd, u64)>>;
+/// WATCH: (db, key) -> every client watching it.
+pub type WatchedKeys =
+    std::collections::HashMap<(usize, Box<[u8]>), Vec<crate::cmd::multi::Watcher>>;
 
 pub struct Server {
     pub el: EventLoop,

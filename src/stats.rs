@@ -93,6 +93,9 @@ pub struct Stats {
     pub keyspace_hits: u64,
     pub keyspace_misses: u64,
     pub total_error_replies: u64,
+    /// `total_error_replies` when the running command started or its last
+    /// nested call ended: more than that afterwards fails the command.
+    pub error_replies_mark: u64,
     pub unexpected_error_replies: u64,
     pub client_qbuf_limit_disconnections: u64,
     pub client_outbuf_limit_disconnections: u64,

@@ -3,6 +3,7 @@
 //! clients that go away while blocked.
 mod common;
 
+use common::oracle::Pair;
 use common::{Raw, resp};
 use std::io::Read;
 use std::time::{Duration, Instant};
@@ -185,17 +186,21 @@ fn blmove_and_brpoplpush() {
     expect(&mut a, "$1\r\nz\r\n");
     expect(&mut c, "*2\r\n$6\r\nchain2\r\n$1\r\nz\r\n");
     cmd(&mut b, &["EXISTS", "chain1", "chain2"], ":0\r\n");
-    // A destination turned into another type while waiting: the waiter
-    // stays blocked and the element stays in the source.
+    // A destination turned into another type while waiting: the served
+    // waiter gets WRONGTYPE and the element stays in the source (see
+    // blmove_to_wrongtype_destination_replies_wrongtype).
     send(&mut a, &["BLMOVE", "s2", "d2", "LEFT", "LEFT", "0"]);
     settle();
     cmd(&mut b, &["SET", "d2", "str"], "+OK\r\n");
     cmd(&mut b, &["RPUSH", "s2", "q"], ":1\r\n");
-    expect_silent(&mut a, 50);
+    expect(&mut a, &format!("{}\r\n", common::WRONGTYPE));
     cmd(&mut b, &["LLEN", "s2"], ":1\r\n");
     cmd(&mut b, &["DEL", "d2"], ":1\r\n");
-    cmd(&mut b, &["RPUSH", "s2", "r"], ":2\r\n");
-    expect(&mut a, "$1\r\nq\r\n");
+    cmd(
+        &mut a,
+        &["BLMOVE", "s2", "d2", "LEFT", "LEFT", "0"],
+        "$1\r\nq\r\n",
+    );
     cmd(&mut b, &["LRANGE", "d2", "0", "-1"], "*1\r\n$1\r\nq\r\n");
     // Errors: bad direction, bad timeout.
     cmd(
@@ -398,4 +403,318 @@ fn client_unblock_timeout_and_error() {
         .query(&mut admin)
         .unwrap();
     assert_eq!(n, 0);
+}
+
+// ------------------------------------------------------------------------
+// Side by side with redis-server 7.0 (tests/common/oracle.rs).
+
+/// Reads exactly one RESP2 reply (bytes of the next one stay unread).
+/// Own reader: oracle::read_reply drops the first digit of every length.
+fn read_reply(r: &mut Raw) -> Vec<u8> {
+    fn line(r: &mut Raw, out: &mut Vec<u8>) -> Option<i64> {
+        let start = out.len();
+        let mut b = [0u8; 1];
+        while !out.ends_with(b"\r\n") || out.len() < start + 3 {
+            r.s.read_exact(&mut b).ok()?;
+            out.push(b[0]);
+        }
+        let text = std::str::from_utf8(&out[start + 1..out.len() - 2]).ok()?;
+        Some(text.parse().unwrap_or(0))
+    }
+    fn frame(r: &mut Raw, out: &mut Vec<u8>) -> Option<()> {
+        let kind_at = out.len();
+        let n = line(r, out)?;
+        match out[kind_at] {
+            b'$' if n >= 0 => {
+                let mut body = vec![0u8; n as usize + 2];
+                r.s.read_exact(&mut body).ok()?;
+                out.extend_from_slice(&body);
+            }
+            b'*' => {
+                for _ in 0..n.max(0) {
+                    frame(r, out)?;
+                }
+            }
+            _ => {}
+        }
+        Some(())
+    }
+    let mut out = Vec::new();
+    let _ = frame(r, &mut out);
+    out
+}
+
+/// One connection to ferrodis and one to redis-server: each command goes
+/// to both and the raw replies must be equal.
+struct Twin {
+    ours: Raw,
+    redis: Raw,
+    /// INFO polls wait_blocked sent to (ferrodis, redis-server): they
+    /// differ between the servers, and count as processed commands.
+    polls: (u64, u64),
+}
+
+impl Twin {
+    fn new(p: &Pair) -> Twin {
+        Twin {
+            ours: p.ours.raw(),
+            redis: p.redis.raw(),
+            polls: (0, 0),
+        }
+    }
+
+    fn send(&mut self, args: &[&str]) {
+        send(&mut self.ours, args);
+        send(&mut self.redis, args);
+    }
+
+    /// The next reply of each server, which must be the same; returned.
+    fn reply(&mut self) -> String {
+        let ours = String::from_utf8_lossy(&read_reply(&mut self.ours)).into_owned();
+        let redis = String::from_utf8_lossy(&read_reply(&mut self.redis)).into_owned();
+        assert_eq!(
+            ours, redis,
+            "ferrodis (left) and redis-server (right) differ"
+        );
+        assert!(!ours.is_empty(), "no reply within the read timeout");
+        ours
+    }
+
+    fn same(&mut self, args: &[&str]) -> String {
+        self.send(args);
+        self.reply()
+    }
+
+    /// Neither server replies within `ms`.
+    fn silent(&mut self, ms: u64) {
+        expect_silent(&mut self.ours, ms);
+        expect_silent(&mut self.redis, ms);
+    }
+
+    /// Waits until both servers count `n` blocked clients (INFO clients).
+    fn wait_blocked(&mut self, n: usize) {
+        let want = format!("blocked_clients:{n}\r\n");
+        for (r, polls) in [
+            (&mut self.ours, &mut self.polls.0),
+            (&mut self.redis, &mut self.polls.1),
+        ] {
+            let deadline = Instant::now() + Duration::from_secs(10);
+            loop {
+                *polls += 1;
+                send(r, &["INFO", "clients"]);
+                let info = String::from_utf8_lossy(&read_reply(r)).into_owned();
+                if info.contains(&want) {
+                    break;
+                }
+                assert!(Instant::now() < deadline, "never reached {want:?}: {info}");
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
+    }
+
+    /// INFO `section` of each server, reduced to the lines `keep` selects
+    /// with the timing fields (usec=, usec_per_call=) removed, sorted
+    /// (commandstats follow each server's table order); both must be
+    /// equal.
+    fn same_info(&mut self, section: &str, keep: &dyn Fn(&str) -> bool) -> Vec<String> {
+        let reduce = |raw: Vec<u8>| -> Vec<String> {
+            let mut lines: Vec<String> = String::from_utf8_lossy(&raw)
+                .lines()
+                .filter(|l| keep(l))
+                .map(|l| {
+                    l.split(',')
+                        .filter(|f| !f.starts_with("usec"))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                })
+                .collect();
+            lines.sort();
+            lines
+        };
+        send(&mut self.ours, &["INFO", section]);
+        let ours = reduce(read_reply(&mut self.ours));
+        send(&mut self.redis, &["INFO", section]);
+        let redis = reduce(read_reply(&mut self.redis));
+        assert_eq!(
+            ours, redis,
+            "INFO {section}: ferrodis (left), redis-server (right)"
+        );
+        ours
+    }
+}
+
+const WRONGTYPE_REPLY: &str =
+    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
+
+/// A waiter served from its source while its destination holds a string
+/// gets WRONGTYPE; the element stays in the source and the next waiter
+/// gets it. It used to stay blocked forever.
+#[test]
+fn blmove_to_wrongtype_destination_replies_wrongtype() {
+    let pair = Pair::start();
+    let mut admin = Twin::new(&pair);
+    let mut w = Twin::new(&pair);
+    let mut next = Twin::new(&pair);
+    admin.same(&["CONFIG", "RESETSTAT"]);
+    let waits: [&[&str]; 2] = [
+        &["BRPOPLPUSH", "src", "dst", "0"],
+        &["BLMOVE", "src", "dst", "RIGHT", "LEFT", "0"],
+    ];
+    for args in waits {
+        admin.same(&["DEL", "src"]);
+        admin.same(&["SET", "dst", "str"]);
+        w.send(args);
+        next.send(&["BLPOP", "src", "0"]);
+        admin.wait_blocked(2);
+        assert_eq!(admin.same(&["RPUSH", "src", "x"]), ":1\r\n");
+        assert_eq!(w.reply(), WRONGTYPE_REPLY, "{args:?}");
+        assert_eq!(next.reply(), "*2\r\n$3\r\nsrc\r\n$1\r\nx\r\n");
+        // The element stayed in the source until the BLPOP took it; the
+        // destination is untouched; the waiter runs commands again.
+        assert_eq!(admin.same(&["GET", "dst"]), "$3\r\nstr\r\n");
+        assert_eq!(w.same(&["PING"]), "+PONG\r\n");
+        // Served with an element in the source and no one else waiting,
+        // the element stays there.
+        admin.same(&["RPUSH", "src", "y"]);
+        assert_eq!(w.same(args), WRONGTYPE_REPLY);
+        assert_eq!(
+            admin.same(&["LRANGE", "src", "0", "-1"]),
+            "*1\r\n$1\r\ny\r\n"
+        );
+    }
+    admin.same_info("errorstats", &|l| l.starts_with("errorstat_"));
+    admin.same_info("commandstats", &|l| {
+        l.starts_with("cmdstat_brpoplpush") || l.starts_with("cmdstat_blmove")
+    });
+}
+
+/// BZPOPMIN / BZMPOP waiters stay blocked when their key is overwritten
+/// with a string (they used to be woken with WRONGTYPE), and are served
+/// once it holds a sorted set again.
+#[test]
+fn bzpop_waiter_stays_blocked_when_key_becomes_a_string() {
+    let pair = Pair::start();
+    let mut admin = Twin::new(&pair);
+    let mut w = Twin::new(&pair);
+    let waits: [&[&str]; 3] = [
+        &["BZPOPMIN", "zset", "0"],
+        &["BZPOPMAX", "zset", "0"],
+        &["BZMPOP", "0", "1", "zset", "MIN"],
+    ];
+    for args in waits {
+        admin.same(&["DEL", "zset"]);
+        w.send(args);
+        admin.wait_blocked(1);
+        assert_eq!(admin.same(&["SET", "zset", "foo"]), "+OK\r\n");
+        w.silent(150);
+        admin.same(&["DEL", "zset"]);
+        admin.same(&["ZADD", "zset", "1", "bar"]);
+        let got = w.reply();
+        assert!(got.contains("bar"), "{args:?}: {got}");
+        admin.wait_blocked(0);
+    }
+}
+
+/// Every family follows one rule: a ready key serves only the waiters of
+/// the type it holds, the others keep waiting in place; on the re-run a
+/// waiter's other keys of another type count as empty.
+#[test]
+fn waiters_are_served_only_by_keys_of_their_type() {
+    let pair = Pair::start();
+    let mut admin = Twin::new(&pair);
+    let mut list_waiter = Twin::new(&pair);
+    let mut zset_waiter = Twin::new(&pair);
+    list_waiter.send(&["BLPOP", "k", "0"]);
+    admin.wait_blocked(1);
+    zset_waiter.send(&["BZPOPMIN", "k", "0"]);
+    admin.wait_blocked(2);
+    admin.same(&["ZADD", "k", "1", "m"]);
+    assert_eq!(
+        zset_waiter.reply(),
+        "*3\r\n$1\r\nk\r\n$1\r\nm\r\n$1\r\n1\r\n"
+    );
+    list_waiter.silent(100);
+    zset_waiter.send(&["BZPOPMIN", "k", "0"]);
+    admin.wait_blocked(2);
+    admin.same(&["RPUSH", "k", "e"]);
+    assert_eq!(list_waiter.reply(), "*2\r\n$1\r\nk\r\n$1\r\ne\r\n");
+    zset_waiter.silent(100);
+    admin.same(&["ZADD", "k", "2", "n"]);
+    zset_waiter.reply();
+
+    // Several keys, the first overwritten with a string before the second
+    // becomes ready: served from the second, no WRONGTYPE.
+    zset_waiter.send(&["BZPOPMIN", "z1", "z2", "0"]);
+    list_waiter.send(&["BLPOP", "l1", "l2", "0"]);
+    admin.wait_blocked(2);
+    admin.same(&["SET", "z1", "s"]);
+    admin.same(&["SET", "l1", "s"]);
+    admin.same(&["ZADD", "z2", "1", "a"]);
+    admin.same(&["RPUSH", "l2", "b"]);
+    assert_eq!(
+        zset_waiter.reply(),
+        "*3\r\n$2\r\nz2\r\n$1\r\na\r\n$1\r\n1\r\n"
+    );
+    assert_eq!(list_waiter.reply(), "*2\r\n$2\r\nl2\r\n$1\r\nb\r\n");
+}
+
+/// CLIENT UNBLOCK ... ERROR: the UNBLOCKED error counts in INFO
+/// errorstats, total_error_replies and the blocked command's
+/// failed_calls (and the CLIENT UNBLOCK call's), like every other error,
+/// not on the unblocked client's next command. Redis 7.0 counts a call
+/// ended by CLIENT UNBLOCK TIMEOUT as failed too, and a served re-run is
+/// not a second processed command.
+#[test]
+fn client_unblock_error_counted_in_error_stats() {
+    let pair = Pair::start();
+    let mut admin = Twin::new(&pair);
+    let mut w = Twin::new(&pair);
+    let id = |r: &mut Raw| -> String {
+        send(r, &["CLIENT", "ID"]);
+        let reply = String::from_utf8_lossy(&read_reply(r)).into_owned();
+        reply.trim().trim_start_matches(':').to_string()
+    };
+    let (ours_id, redis_id) = (id(&mut w.ours), id(&mut w.redis));
+    admin.same(&["CONFIG", "RESETSTAT"]);
+    for reason in ["ERROR", "TIMEOUT"] {
+        w.send(&["BLPOP", "k", "0"]);
+        admin.wait_blocked(1);
+        let unblock = |r: &mut Raw, id: &str| {
+            send(r, &["CLIENT", "UNBLOCK", id, reason]);
+            read_reply(r)
+        };
+        assert_eq!(unblock(&mut admin.ours, &ours_id), b":1\r\n");
+        assert_eq!(unblock(&mut admin.redis, &redis_id), b":1\r\n");
+        w.reply();
+    }
+    // A real timeout, then a waiter served by a push.
+    assert_eq!(w.same(&["BLPOP", "k", "0.01"]), "*-1\r\n");
+    w.send(&["BLPOP", "k", "0"]);
+    admin.wait_blocked(1);
+    admin.same(&["RPUSH", "k", "v"]);
+    w.reply();
+    w.same(&["PING"]);
+    let errs = admin.same_info("errorstats", &|l| l.starts_with("errorstat_"));
+    assert_eq!(errs, ["errorstat_UNBLOCKED:count=1"]);
+    admin.same_info("commandstats", &|l| {
+        ["cmdstat_blpop:", "cmdstat_client|unblock:", "cmdstat_ping:"]
+            .iter()
+            .any(|p| l.starts_with(p))
+    });
+    admin.same_info("stats", &|l| l.starts_with("total_error_replies:"));
+    // Each command counted once, the blocked ones when they blocked (not
+    // again when served), INFO polls aside.
+    let processed = |r: &mut Raw| -> u64 {
+        send(r, &["INFO", "stats"]);
+        let info = String::from_utf8_lossy(&read_reply(r)).into_owned();
+        let v = info
+            .lines()
+            .find_map(|l| l.strip_prefix("total_commands_processed:"));
+        v.expect("total_commands_processed").parse().unwrap()
+    };
+    let (ours_polls, redis_polls) = admin.polls;
+    assert_eq!(
+        processed(&mut admin.ours) - ours_polls,
+        processed(&mut admin.redis) - redis_polls
+    );
 }

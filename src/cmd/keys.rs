@@ -853,8 +853,9 @@ pub fn move_command(srv: &mut Server, c: &mut Client, a: &Args) {
 }
 
 /// SWAPDB a b: the databases' contents trade places (ids stay). Watchers
-/// of keys present in either db are invalidated, and clients blocked on keys that now
-/// exist are woken (scanDatabaseForReadyKeys).
+/// of keys present in either db are invalidated (an expired key counts as
+/// absent, see multi::touch_all_watched_keys_in_db), and clients blocked
+/// on keys that now exist are woken (scanDatabaseForReadyKeys).
 pub fn swapdb_command(srv: &mut Server, c: &mut Client, a: &Args) {
     let parse = |b: &[u8]| {
         crate::ds::sds::string2ll(b).filter(|v| *v >= i32::MIN as i64 && *v <= i32::MAX as i64)
@@ -874,6 +875,13 @@ pub fn swapdb_command(srv: &mut Server, c: &mut Client, a: &Args) {
     }
     let (x, y) = (x as usize, y as usize);
     if x != y {
+        // touchAllWatchedKeysInDb both ways, before the swap: a watched key
+        // of either db is touched when it exists in either (its value may
+        // have changed).
+        if !srv.watched_keys.is_empty() {
+            crate::cmd::multi::touch_all_watched_keys_in_db(srv, x, Some(y));
+            crate::cmd::multi::touch_all_watched_keys_in_db(srv, y, Some(x));
+        }
         let (lo, hi) = (x.min(y), x.max(y));
         let (l, r) = srv.dbs.split_at_mut(hi);
         let (d1, d2) = (&mut l[lo], &mut r[0]);
@@ -881,22 +889,6 @@ pub fn swapdb_command(srv: &mut Server, c: &mut Client, a: &Args) {
         std::mem::swap(&mut d1.expires, &mut d2.expires);
         std::mem::swap(&mut d1.expires_cursor, &mut d2.expires_cursor);
         std::mem::swap(&mut d1.avg_ttl, &mut d2.avg_ttl);
-        // touchAllWatchedKeysInDb both ways: a watched key of either db is
-        // touched when it exists in either (its value may have changed).
-        if !srv.watched_keys.is_empty() {
-            let touched: Vec<(usize, Box<[u8]>)> = srv
-                .watched_keys
-                .keys()
-                .filter(|(d, k)| {
-                    (*d == x || *d == y)
-                        && (srv.dbs[x].dict.contains_key(k) || srv.dbs[y].dict.contains_key(k))
-                })
-                .cloned()
-                .collect();
-            for (d, k) in touched {
-                crate::cmd::multi::touch_watched_key(srv, d, &k);
-            }
-        }
         if srv.blocked.has_waiters() {
             let ready: Vec<(usize, Box<[u8]>)> = srv
                 .blocked

@@ -18,9 +18,12 @@
 //!   key that was signalled.
 //! - Inside MULTI/EXEC (the MULTI flag) a blocking command that would block
 //!   answers as if it timed out, as Redis does.
-//! - On a re-run, a key that was overwritten with another type is treated
-//!   as empty so the client keeps waiting (Redis 7.0 only serves waiters
-//!   from keys that hold a list).
+//! - A waiter is re-run only for a ready key that holds a list (the
+//!   readiness rule in `blocked.rs`). During the re-run its other keys
+//!   that hold another type count as empty rather than failing it with
+//!   WRONGTYPE, since Redis 7.0 serves it from the ready key without
+//!   looking at them; a BLMOVE destination of another type does fail it
+//!   (Redis replies WRONGTYPE and leaves the element in the source).
 
 use crate::cmd;
 use crate::cmd::{Command, flags::*};
@@ -403,6 +406,7 @@ fn block(srv: &mut Server, c: &mut Client, a: &Args, keys: Vec<Vec<u8>>, timeout
     };
     let db = c.db;
     let st = crate::blocked::BlockState {
+        btype: crate::blocked::BlockType::List,
         keys: keys.into_iter().map(|k| (db, k)).collect(),
         timeout_ms,
         argv: a.to_vecs(),
@@ -990,12 +994,12 @@ fn bmove_generic(srv: &mut Server, c: &mut Client, a: &Args, from: bool, to: boo
         return;
     };
     let (src, dst) = (a.get(1), a.get(2));
-    // A waiter whose destination now holds another type is not served
-    // (Redis 7.0 leaves it blocked), so the element stays in the source.
-    let dst_bad = rerun(c) && list_at(srv, c.db, dst, Access::Write).is_err();
+    // A destination of another type fails the move with WRONGTYPE, on a
+    // re-run too: Redis 7.0 answers the served waiter so and leaves the
+    // element in the source (lmove_generic checks before popping).
     match list_at(srv, c.db, src, Access::Write) {
         Err(()) if !rerun(c) => return c.add_error(WRONGTYPE),
-        Ok(Some(_)) if !dst_bad => return lmove_generic(srv, c, src, dst, from, to),
+        Ok(Some(_)) => return lmove_generic(srv, c, src, dst, from, to),
         _ => {}
     }
     if !crate::blocked::may_block(c) {

@@ -448,6 +448,9 @@ impl Server {
     pub fn call(&mut self, c: &mut Client, id: u32, args: &Args) {
         let cmd = self.commands.entries[id as usize].cmd;
         self.current_client = (c.raw_fd(), c.id);
+        // incrCommandStatsOnError's mark: errors from before this command
+        // (another client's protocol error) are not this command's.
+        self.stats.error_replies_mark = self.stats.total_error_replies;
         let start = ferrodis_ffi::sys::monotonic_us();
         c.flags |= cf::EXECUTING;
         (cmd.func)(self, c, args);
@@ -460,13 +463,22 @@ impl Server {
             st.calls += 1;
             st.usec += us;
         }
-        if c.errors > 0 {
-            st.failed_calls += 1;
+        // A re-run of a blocked command was counted when it blocked
+        // (Redis serves it without a second call()).
+        if !c.has(cf::UNBLOCKED) {
+            self.stats.numcommands += 1;
         }
-        self.stats.numcommands += 1;
         c.commands_processed += 1;
         c.last_cmd = self.commands.entries[id as usize].fullname;
         self.account_errors(c);
+        // Failed when any error reply went out while it ran, its own or one
+        // it sent another client (CLIENT UNBLOCK ... ERROR); a nested call
+        // (EXEC's queued commands) moves the mark past its own errors, so
+        // EXEC is not failed by them (Redis 7.0's incrCommandStatsOnError).
+        if self.stats.total_error_replies > self.stats.error_replies_mark {
+            self.commands.stats[id as usize].failed_calls += 1;
+        }
+        self.stats.error_replies_mark = self.stats.total_error_replies;
         if self.current_dirty_cas {
             self.current_dirty_cas = false;
             c.flags |= cf::DIRTY_CAS;
@@ -483,7 +495,9 @@ impl Server {
         }
     }
 
-    fn account_errors(&mut self, c: &mut Client) {
+    /// Counts the error replies `c` got since the last count (INFO stats
+    /// total_error_replies and errorstats).
+    pub(crate) fn account_errors(&mut self, c: &mut Client) {
         if c.errors > 0 {
             self.stats.total_error_replies += c.errors as u64;
             let code = String::from_utf8_lossy(&c.err_code).into_owned();

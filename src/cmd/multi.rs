@@ -6,12 +6,21 @@
 //! null reply. The client running a command is out of its slot at that
 //! moment, so a self-touch is recorded in `current_dirty_cas` and applied
 //! by call().
+//!
+//! Expired keys (Redis 7.0's watchedKey.expired): a key already expired
+//! but not yet deleted when WATCH runs is logically absent, so its later
+//! deletion (lazy or active expiry, a flush) is no change and clears the
+//! mark instead of dirtying. A key that expires after WATCH fails EXEC
+//! even if nothing deleted it yet (isWatchedKeyExpired). FLUSHDB,
+//! FLUSHALL and SWAPDB dirty only watchers of keys that existed (or, for
+//! SWAPDB, that the other db brings in).
 
 use crate::cmd;
 use crate::cmd::{Command, flags::*};
 use crate::net::client::{Arg, Args, Client, QueuedCmd, flags as cf};
 use crate::net::reply::Reply;
 use crate::server::Server;
+use std::os::fd::RawFd;
 
 pub const COMMANDS: &[Command] = &[
     cmd!(
@@ -130,6 +139,11 @@ pub fn exec_command(srv: &mut Server, c: &mut Client, _a: &Args) {
         c.add_error("ERR EXEC without MULTI");
         return;
     }
+    // A watched key that expired since WATCH is a change, even if nothing
+    // deleted it yet.
+    if watched_key_expired(srv, c) {
+        c.flags |= cf::DIRTY_CAS;
+    }
     if c.has(cf::DIRTY_EXEC) {
         c.add_error("EXECABORT Transaction discarded because of previous errors.");
         discard_transaction(srv, c);
@@ -175,13 +189,40 @@ pub fn watch_command(srv: &mut Server, c: &mut Client, a: &Args) {
         if c.watched.iter().any(|(d, k)| *d == c.db && **k == *key) {
             continue;
         }
+        let expired = srv.dbs[c.db].is_expired(&key, srv.now_ms);
         srv.watched_keys
             .entry((c.db, key.clone()))
             .or_default()
-            .push((c.raw_fd(), c.id));
+            .push(Watcher {
+                fd: c.raw_fd(),
+                id: c.id,
+                expired,
+            });
         c.watched.push((c.db, key.into_vec()));
     }
     c.add_ok();
+}
+
+/// One client's WATCH of one key (multi.c's watchedKey).
+#[derive(Clone, Copy, Debug)]
+pub struct Watcher {
+    pub fd: RawFd,
+    pub id: u64,
+    /// The key was expired, not yet deleted, when watched (or SWAPDB
+    /// brought in an expired one): deleting it is no change.
+    pub expired: bool,
+}
+
+/// isWatchedKeyExpired: a key `c` watches expired after it was watched.
+fn watched_key_expired(srv: &Server, c: &Client) -> bool {
+    c.watched.iter().any(|(db, key)| {
+        srv.dbs[*db].is_expired(key, srv.now_ms)
+            && !srv
+                .watched_keys
+                .get(&(*db, Box::<[u8]>::from(key.as_slice())))
+                .and_then(|ws| ws.iter().find(|w| w.id == c.id))
+                .is_some_and(|w| w.expired)
+    })
 }
 
 pub fn unwatch_command(srv: &mut Server, c: &mut Client, _a: &Args) {
@@ -194,7 +235,7 @@ pub fn unwatch_all(srv: &mut Server, c: &mut Client) {
     for (db, key) in std::mem::take(&mut c.watched) {
         let k = (db, key.into_boxed_slice());
         if let Some(list) = srv.watched_keys.get_mut(&k) {
-            list.retain(|&(_, id)| id != c.id);
+            list.retain(|w| w.id != c.id);
             if list.is_empty() {
                 srv.watched_keys.remove(&k);
             }
@@ -202,7 +243,7 @@ pub fn unwatch_all(srv: &mut Server, c: &mut Client) {
     }
 }
 
-fn mark_dirty(srv: &mut Server, watchers: &[(std::os::fd::RawFd, u64)]) {
+fn mark_dirty(srv: &mut Server, watchers: &[(RawFd, u64)]) {
     for &(fd, id) in watchers {
         // A client found in its slot is flagged directly; only the client
         // out of its slot while running is flagged through call(). Testing
@@ -217,25 +258,70 @@ fn mark_dirty(srv: &mut Server, watchers: &[(std::os::fd::RawFd, u64)]) {
     }
 }
 
+/// touchWatchedKey: `key` was modified; its watchers are dirtied, except
+/// those that watched it already expired, for whom the key was absent:
+/// its deletion is no change (and clears their mark), and so is a touch
+/// that leaves it expired. A live value in its place is a change. (In
+/// Redis every write deletes the expired key first, through its lookup;
+/// an overwrite here may replace it in place, hence the liveness test.)
 pub fn touch_watched_key(srv: &mut Server, dbid: usize, key: &[u8]) {
     let k = (dbid, Box::<[u8]>::from(key));
-    if let Some(list) = srv.watched_keys.get(&k) {
-        let list = list.clone();
-        mark_dirty(srv, &list);
+    let Some(list) = srv.watched_keys.get_mut(&k) else {
+        return;
+    };
+    let db = &srv.dbs[dbid];
+    let exists = db.dict.contains_key(key);
+    let live = exists && !db.is_expired(key, srv.now_ms);
+    let mut dirty = Vec::with_capacity(list.len());
+    for w in list.iter_mut() {
+        if w.expired {
+            if !exists {
+                w.expired = false;
+            }
+            if !live {
+                continue;
+            }
+        }
+        dirty.push((w.fd, w.id));
     }
+    mark_dirty(srv, &dirty);
 }
 
-/// FLUSHDB/FLUSHALL/SWAPDB: every watcher of a key in `dbid` (all dbs when
-/// None) is dirtied. (Redis dirties only keys that existed; dirtying all
-/// watchers is stricter but never lets a stale EXEC through.)
-pub fn touch_all_watched_keys_in_db(srv: &mut Server, dbid: Option<usize>) {
-    let lists: Vec<Vec<(std::os::fd::RawFd, u64)>> = srv
-        .watched_keys
-        .iter()
-        .filter(|((d, _), _)| dbid.is_none_or(|x| x == *d))
-        .map(|(_, v)| v.clone())
-        .collect();
-    for l in lists {
-        mark_dirty(srv, &l);
+/// touchAllWatchedKeysInDb: db `emptied` is about to be flushed (`with`
+/// None) or to take db `with`'s contents (SWAPDB, called for both dbs
+/// before the swap). Only watched keys that exist in either table change;
+/// an expired key is treated as absent on both sides, through the marks.
+pub fn touch_all_watched_keys_in_db(srv: &mut Server, emptied: usize, with: Option<usize>) {
+    let now = srv.now_ms;
+    let mut dirty = Vec::new();
+    for ((db, key), list) in srv.watched_keys.iter_mut() {
+        if *db != emptied {
+            continue;
+        }
+        let here = srv.dbs[emptied].dict.contains_key(key);
+        let there = with.is_some_and(|o| srv.dbs[o].dict.contains_key(key));
+        if !here && !there {
+            continue;
+        }
+        let there_expired = with.is_some_and(|o| srv.dbs[o].is_expired(key, now));
+        for w in list.iter_mut() {
+            if w.expired {
+                if !there {
+                    // The expired key goes, nothing comes: no change.
+                    w.expired = false;
+                    continue;
+                }
+                if there_expired {
+                    // Replaced by another expired key: still absent.
+                    continue;
+                }
+            } else if !here && there_expired {
+                // A missing key replaced by an expired one: still absent.
+                w.expired = true;
+                continue;
+            }
+            dirty.push((w.fd, w.id));
+        }
     }
+    mark_dirty(srv, &dirty);
 }

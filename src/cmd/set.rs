@@ -536,13 +536,15 @@ pub fn smove_command(srv: &mut Server, c: &mut Client, a: &Args) {
     if !dst_exists {
         srv.db_add(db, dst, Value::Set(Box::new(Set::new_for(m, 1, lim))));
     }
+    // A member the destination already holds leaves it unchanged, and
+    // unsignalled (smoveCommand touches it only when the add succeeds).
     if peek_mut(srv, db, dst)
         .expect("destination exists")
         .add(m, lim)
     {
         srv.dirty += 1;
+        srv.signal_modified_key(db, dst);
     }
-    srv.signal_modified_key(db, dst);
     srv.dirty += 1;
     c.add_int(1);
 }

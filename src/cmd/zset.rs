@@ -5,13 +5,15 @@
 //! Range queries copy the selected pairs out before replying, so the reply
 //! code never holds a borrow of the keyspace.
 //! Blocking pops (BZPOPMIN/BZPOPMAX/BZMPOP) block through crate::blocked;
-//! when re-run for a ready key they serve or block again. The absolute
+//! when re-run for a ready key (one that holds a sorted set: the readiness
+//! rule in blocked.rs) they serve or block again, their other keys that
+//! hold another type counting as empty on the re-run. The absolute
 //! deadline survives the re-run by being written into the stored argv as
 //! `@<unix-ms>` in place of the relative timeout (only read back when the
 //! UNBLOCKED flag is set).
 //! Not done: keyspace notifications (not implemented server-wide).
 
-use crate::blocked::{BlockState, block_client};
+use crate::blocked::{BlockState, BlockType, block_client};
 use crate::cmd;
 use crate::cmd::string::{SYNTAX, WRONGTYPE};
 use crate::cmd::{Command, flags::*};
@@ -1129,6 +1131,16 @@ pub fn zpopmax_command(srv: &mut Server, c: &mut Client, a: &Args) {
     zpop_generic(srv, c, a, true)
 }
 
+/// On a re-run for a ready key, a key of the waiter's that now holds
+/// another type counts as empty instead of failing it with WRONGTYPE:
+/// Redis 7.0 serves the waiter from the ready key without looking at it.
+fn skip_on_rerun(srv: &mut Server, c: &Client, key: &[u8]) -> bool {
+    c.has(cf::UNBLOCKED)
+        && srv
+            .lookup_write(c.db, key)
+            .is_some_and(|v| !matches!(v, Value::ZSet(_)))
+}
+
 /// Parses a blocking timeout (seconds, float) into an absolute unix-ms
 /// deadline, 0 meaning forever. A re-run blocked command finds the
 /// deadline it stored itself as `@<ms>`.
@@ -1167,6 +1179,7 @@ fn block_on(
     };
     let db = c.db;
     let st = BlockState {
+        btype: BlockType::ZSet,
         keys: keys.into_iter().map(|k| (db, k)).collect(),
         timeout_ms: deadline,
         argv,
@@ -1182,6 +1195,9 @@ fn bzpop_generic(srv: &mut Server, c: &mut Client, a: &Args, max: bool) {
         return;
     };
     for j in 1..tidx {
+        if skip_on_rerun(srv, c, &a[j]) {
+            continue;
+        }
         match pop_pairs(srv, c, &a[j], max, 1) {
             Err(()) => return,
             Ok(Some(p)) if !p.is_empty() => {
@@ -1256,6 +1272,9 @@ fn zmpop_generic(
         None => None,
     };
     for k in first + 1..wi {
+        if skip_on_rerun(srv, c, &a[k]) {
+            continue;
+        }
         match pop_pairs(srv, c, &a[k], max, count.unwrap_or(1)) {
             Err(()) => return,
             Ok(Some(p)) if !p.is_empty() => {

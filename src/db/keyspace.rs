@@ -182,10 +182,18 @@ impl Server {
         }
     }
 
-    /// Marks every watcher of every key of `dbid` dirty (FLUSHDB, SWAPDB).
+    /// signalFlushedDb: `dbid` (every db when None) is about to be
+    /// emptied; watchers of keys it holds are dirtied.
     pub fn signal_flushed_db(&mut self, dbid: Option<usize>) {
-        if !self.watched_keys.is_empty() {
-            crate::cmd::multi::touch_all_watched_keys_in_db(self, dbid);
+        if self.watched_keys.is_empty() {
+            return;
+        }
+        let dbs = match dbid {
+            Some(d) => d..d + 1,
+            None => 0..self.dbs.len(),
+        };
+        for d in dbs {
+            crate::cmd::multi::touch_all_watched_keys_in_db(self, d, None);
         }
     }
 }
