@@ -430,6 +430,7 @@ impl Server {
     pub fn call(&mut self, c: &mut Client, id: u32, args: &Args) {
         let cmd = self.commands.entries[id as usize].cmd;
         self.current_client = (c.raw_fd(), c.id);
+        c.obuf_hard_limit = self.normal_obuf_hard_limit();
         let start = ferrodis_ffi::sys::monotonic_us();
         c.flags |= cf::EXECUTING;
         (cmd.func)(self, c, args);
@@ -460,9 +461,7 @@ impl Server {
             c.flags &= !cf::REPLY_SKIP_NEXT;
             c.flags |= cf::REPLY_SKIP;
         }
-        if c.reply_bytes > 0 {
-            self.check_output_limits(c);
-        }
+        self.check_output_limits(c);
     }
 
     fn account_errors(&mut self, c: &mut Client) {

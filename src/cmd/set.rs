@@ -457,7 +457,7 @@ pub fn srandmember_command(srv: &mut Server, c: &mut Client, a: &Args) {
     }
     let count = if a.len() == 3 {
         match string2ll(&a[2]) {
-            Some(n) if n > -i64::MAX => Some(n),
+            Some(n) if n >= -i64::MAX => Some(n),
             Some(_) => {
                 // getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX).
                 c.add_error(
@@ -477,28 +477,44 @@ pub fn srandmember_command(srv: &mut Server, c: &mut Client, a: &Args) {
     let Ok(s) = set_read(srv, c, &a[1]) else {
         return;
     };
-    let out: Vec<Vec<u8>> = match (s, count) {
-        (None, None) => {
-            c.add_null();
-            return;
-        }
+    match (s, count) {
+        (None, None) => c.add_null(),
         (Some(s), None) => {
             let m = s.random(&mut rng).expect("stored sets are never empty");
-            srv.rng = rng;
             c.add_bulk(&m);
-            return;
         }
-        (None, Some(_)) | (_, Some(0)) => Vec::new(),
-        (Some(s), Some(n)) if n < 0 => (0..n.unsigned_abs())
-            .filter_map(|_| s.random(&mut rng))
-            .collect(),
-        (Some(s), Some(n)) => sample_distinct(s, n as usize, &mut rng),
-    };
-    srv.rng = rng;
-    c.add_array_len(out.len());
-    for m in &out {
-        c.add_bulk(m);
+        (None, Some(_)) | (_, Some(0)) => c.add_array_len(0),
+        // Case 1 of srandmemberWithCountCommand: independent draws, written
+        // as drawn (the count may dwarf the set), until the output is
+        // discarded (the client went past its output limit).
+        (Some(s), Some(n)) if n < 0 => {
+            let draws = n.unsigned_abs();
+            c.add_array_len(usize::try_from(draws).unwrap_or(usize::MAX));
+            for _ in 0..draws {
+                if c.reply_discarded() {
+                    break;
+                }
+                let m = s.random(&mut rng).expect("stored sets are never empty");
+                c.add_bulk(&m);
+            }
+        }
+        // Case 2: the whole set.
+        (Some(s), Some(n)) if n as u64 >= s.len() as u64 => {
+            c.add_array_len(s.len());
+            s.for_each_while(|m| {
+                c.add_bulk(m);
+                !c.reply_discarded()
+            });
+        }
+        (Some(s), Some(n)) => {
+            let out = sample_distinct(s, n as usize, &mut rng);
+            c.add_array_len(out.len());
+            for m in &out {
+                c.add_bulk(m);
+            }
+        }
     }
+    srv.rng = rng;
 }
 
 pub fn smove_command(srv: &mut Server, c: &mut Client, a: &Args) {
@@ -581,10 +597,11 @@ fn compute(srv: &Server, db: usize, keys: &[&[u8]], op: Op, limit: usize) -> Vec
             };
             // Iterate the smallest set, probing the others.
             sets.sort_by_key(|s| s.len());
-            sets[0].for_each(|m| {
-                if (limit == 0 || out.len() < limit) && sets[1..].iter().all(|s| s.contains(m)) {
+            sets[0].for_each_while(|m| {
+                if sets[1..].iter().all(|s| s.contains(m)) {
                     out.push(m.to_vec());
                 }
+                limit == 0 || out.len() < limit
             });
         }
         Op::Union => {
