@@ -341,9 +341,18 @@ pub fn srem_command(srv: &mut Server, c: &mut Client, a: &Args) {
 }
 
 pub fn smembers_command(srv: &mut Server, c: &mut Client, a: &Args) {
-    if let Ok(s) = set_read(srv, c, &a[1]) {
-        let ms = s.map(|s| s.members()).unwrap_or_default();
-        add_members(c, &ms);
+    // Written as iterated, not copied first; stops once the output is
+    // discarded (the client went past its output limit).
+    match set_read(srv, c, &a[1]) {
+        Err(()) => {}
+        Ok(None) => c.add_set_len(0),
+        Ok(Some(s)) => {
+            c.add_set_len(s.len());
+            s.for_each_while(|m| {
+                c.add_bulk(m);
+                !c.reply_discarded()
+            });
+        }
     }
 }
 

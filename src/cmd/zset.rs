@@ -922,27 +922,43 @@ fn zrange_generic(
     let Ok(z) = zset_mut(srv, c, key, false) else {
         return;
     };
+    // A rank range, clamped to the set: None when empty.
+    let ranks = |z: &ZSet, s: i64, e: i64| {
+        let n = z.len() as i64;
+        let s = if s < 0 { (s + n).max(0) } else { s };
+        let e = if e < 0 { e + n } else { e };
+        (s <= e && s < n).then(|| (s as usize, e.min(n - 1) as usize))
+    };
+    // A rank range being replied is written a chunk at a time, not copied
+    // whole first, and stops once the output is discarded (the client went
+    // past its output limit).
+    if let (None, Some(z), Spec::Rank(s, e)) = (dst, z.as_deref(), &spec) {
+        let Some((s, e)) = ranks(z, *s, *e) else {
+            return reply_pairs(c, &[], withscores);
+        };
+        let n = e - s + 1;
+        if withscores && c.resp() < 3 {
+            c.add_array_len(n * 2);
+        } else {
+            c.add_array_len(n);
+        }
+        for start in (s..=e).step_by(1024) {
+            if c.reply_discarded() {
+                break;
+            }
+            for p in &z.range_by_rank(start, (start + 1023).min(e), rev) {
+                add_rand_pair(c, p, withscores);
+            }
+        }
+        return;
+    }
     let pairs = match z {
         None => Vec::new(),
         Some(z) => match &spec {
-            Spec::Rank(s, e) => {
-                let n = z.len() as i64;
-                let (mut s, mut e) = (*s, *e);
-                if s < 0 {
-                    s += n;
-                }
-                if e < 0 {
-                    e += n;
-                }
-                if s < 0 {
-                    s = 0;
-                }
-                if s > e || s >= n {
-                    Vec::new()
-                } else {
-                    z.range_by_rank(s as usize, e.min(n - 1) as usize, rev)
-                }
-            }
+            Spec::Rank(s, e) => match ranks(z, *s, *e) {
+                Some((s, e)) => z.range_by_rank(s, e, rev),
+                None => Vec::new(),
+            },
             _ if offset < 0 => Vec::new(),
             Spec::Score(r) => z.range_by_score(r, rev, offset as usize, limit),
             Spec::Lex(r) => lex_range(z, r, rev, offset as usize, limit),
@@ -1341,8 +1357,8 @@ impl Ranked<'_> {
     }
 }
 
-/// One ZRANDMEMBER element: the member, its score when asked for (nested
-/// as a pair in RESP3).
+/// One element of a member list (ZRANDMEMBER, ZRANGE): the member, its
+/// score when asked for (nested as a pair in RESP3).
 fn add_rand_pair(c: &mut Client, (m, s): &Pair, withscores: bool) {
     if withscores && c.resp() >= 3 {
         c.add_array_len(2);
