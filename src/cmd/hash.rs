@@ -559,7 +559,9 @@ pub fn hrandfield_command(srv: &mut Server, c: &mut Client, a: &Args) {
                 if c.reply_discarded() {
                     break;
                 }
-                let (f, v) = h.random_pair(&mut rng).expect("stored hashes are never empty");
+                let (f, v) = h
+                    .random_pair(&mut rng)
+                    .expect("stored hashes are never empty");
                 add_pair(c, &f, &v);
             }
             srv.rng = rng;

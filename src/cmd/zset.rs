@@ -1347,12 +1347,14 @@ impl Ranked<'_> {
         }
     }
 
-    /// Ranks `start..start + n` (clamped), in order.
-    fn chunk(&self, start: usize, n: usize) -> Vec<Pair> {
-        let end = (start + n).min(self.len());
+    /// Ranks `start..start + n` (clamped) counted from the top, highest
+    /// first.
+    fn chunk_rev(&self, start: usize, n: usize) -> Vec<Pair> {
+        let len = self.len();
+        let end = (start + n).min(len);
         match self {
-            Ranked::Pairs(v) => v[start..end].to_vec(),
-            Ranked::Skiplist(z) => z.range_by_rank(start, end - 1, false),
+            Ranked::Pairs(v) => v[len - end..len - start].iter().rev().cloned().collect(),
+            Ranked::Skiplist(z) => z.range_by_rank(start, end - 1, true),
         }
     }
 }
@@ -1435,14 +1437,15 @@ pub fn zrandmember_command(srv: &mut Server, c: &mut Client, a: &Args) {
                 add_rand_pair(c, &z.at(draw(&mut rng)), withscores);
             }
         }
-        // Case 2: the whole set, in order, read a chunk of ranks at a time.
+        // Case 2: the whole set, from the highest score down as Redis 7.0
+        // answers it, read a chunk of ranks at a time.
         Some(n) if n as u64 >= size as u64 => {
             add_rand_len(c, size, withscores);
             for start in (0..size).step_by(1024) {
                 if c.reply_discarded() {
                     break;
                 }
-                for p in &z.chunk(start, 1024) {
+                for p in &z.chunk_rev(start, 1024) {
                     add_rand_pair(c, p, withscores);
                 }
             }

@@ -596,7 +596,11 @@ fn resize_query_buffer(c: &mut Client, now_ms: i64) {
     let alloc = c.querybuf.capacity();
     if c.querybuf.avail() > 4 * 1024 {
         let idle = (now_ms - c.last_interaction_ms) / 1000 > 2;
-        let pending_bulk = if c.bulklen >= 0 { c.bulklen as usize + 2 } else { 0 };
+        let pending_bulk = if c.bulklen >= 0 {
+            c.bulklen as usize + 2
+        } else {
+            0
+        };
         if idle {
             c.querybuf.remove_free_space();
         } else if alloc > QUERYBUF_RESIZE_THRESHOLD && alloc / 2 > c.querybuf_peak {
