@@ -38,7 +38,7 @@ const MAX_ACCEPTS_PER_CALL: usize = 1000;
 /// Before AUTH a client's query buffer may hold at most this much
 /// (CVE-2021-32675).
 pub const UNAUTH_QUERYBUF_MAX: usize = 1024 * 1024;
-pub use client::UNAUTH_OUTPUT_MAX;
+use client::UNAUTH_OUTPUT_MAX;
 /// PROTO_RESIZE_THRESHOLD: query buffers smaller than this are never trimmed.
 const QUERYBUF_RESIZE_THRESHOLD: usize = 32 * 1024;
 /// The fixed reply buffer's peak is reset this often, so an idle client's
@@ -235,6 +235,11 @@ impl Server {
     /// Puts a client back after it ran: queue its output, or free it.
     #[inline]
     pub fn put_client(&mut self, mut c: Box<Client>) {
+        // Replies added outside a command (rejections, protocol errors) may
+        // have crossed a limit too.
+        if c.has(flags::OBUF_LIMIT) || !c.authenticated {
+            self.check_output_limits(&mut c);
+        }
         if c.has(flags::CLOSE_ASAP) {
             self.free_client(c);
             return;
@@ -249,9 +254,6 @@ impl Server {
     #[inline]
     pub fn queue_write(&mut self, c: &mut Client) {
         if c.flags & flags::PENDING_WRITE == 0 && c.has_pending_replies() {
-            if !c.authenticated && self.check_output_limits(c) {
-                return;
-            }
             c.flags |= flags::PENDING_WRITE;
             self.pending_write.push((c.raw_fd(), c.id));
         }
@@ -415,6 +417,8 @@ impl Server {
         let list = std::mem::take(&mut self.pending_write);
         let n = list.len();
         for &(fd, id) in &list {
+            // The cron runs between event-loop passes, when no client is
+            // taken out of its slot: an empty slot is a freed client.
             let Some(mut c) = self.take_client(fd) else {
                 continue;
             };
@@ -499,6 +503,8 @@ impl Server {
             let Some((fd, id)) = self.client_ring.pop_front() else {
                 break;
             };
+            // The cron runs between event-loop passes, when no client is
+            // taken out of its slot: an empty slot is a freed client.
             let Some(mut c) = self.take_client(fd) else {
                 continue;
             };
@@ -524,6 +530,10 @@ impl Server {
             self.free_client_async(c);
             return;
         }
+        if c.has(flags::OBUF_LIMIT) {
+            self.check_output_limits(c);
+            return;
+        }
         resize_query_buffer(c, self.now_ms);
         resize_reply_buffer(c, self.now_ms);
     }
@@ -537,12 +547,13 @@ impl Server {
     /// Whether the client's output is past its limits
     /// (checkClientOutputBufferLimits): the hard limit, the soft limit held
     /// for longer than its seconds, or, before AUTH, more than
-    /// UNAUTH_OUTPUT_MAX bytes not read by the peer (CVE-2025-21605).
+    /// UNAUTH_OUTPUT_MAX bytes in the reply list, i.e. beyond the fixed
+    /// buffer the peer is not reading (CVE-2025-21605).
     fn output_over_limits(&mut self, c: &mut Client) -> bool {
         if c.has(flags::OBUF_LIMIT) {
             return true;
         }
-        if !c.authenticated && c.pending_output() > UNAUTH_OUTPUT_MAX {
+        if !c.authenticated && c.reply_bytes > UNAUTH_OUTPUT_MAX {
             return true;
         }
         let l = self.cfg.obuf_limit(crate::config::ObufClass::Normal);
