@@ -524,3 +524,19 @@ fn bounded_commands_match_redis_on_small_inputs() {
     same(&mut p, &["ZRANGE", "z1", "0", "-1", "WITHSCORES"]);
     same(&mut p, &["ZRANDMEMBER", "z1", "3", "WITHSCORES"]);
 }
+
+/// The pre-AUTH output cap counts the reply list, as Redis's does: 100
+/// pipelined commands before AUTH get their 100 NOAUTH replies (3.4 KB,
+/// within the fixed reply buffer) instead of a closed connection.
+#[test]
+fn unauthenticated_pipeline_within_the_reply_buffer_is_answered() {
+    let mut p = Pair::start_with(&["--requirepass", "secret"]);
+    let burst = b"PING\r\n".repeat(100);
+    p.a.send(&burst);
+    p.b.send(&burst);
+    for _ in 0..100 {
+        let (ours, theirs) = (read_reply(&mut p.a), read_reply(&mut p.b));
+        assert_eq!(ours, theirs);
+    }
+    same(&mut p, &["AUTH", "secret"]);
+}

@@ -276,6 +276,18 @@ impl Client {
         self.flags & NO_OUTPUT != 0
     }
 
+    /// For a reply built aside before it is appended (KEYS, whose length
+    /// is known only at the end): whether `extra` more bytes would take the
+    /// client past its hard output limit; if so it is marked as past it,
+    /// so the command can stop building.
+    pub fn output_would_exceed(&mut self, extra: usize) -> bool {
+        let over = self.obuf_hard_limit > 0 && self.reply_bytes + extra >= self.obuf_hard_limit;
+        if over {
+            self.flags |= flags::OBUF_LIMIT;
+        }
+        over
+    }
+
     /// Output memory as CLIENT LIST's `omem` and the limits count it
     /// (getClientOutputBufferMemoryUsage): the reply blocks' allocations.
     pub fn output_memory(&self) -> usize {
