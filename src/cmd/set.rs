@@ -594,23 +594,14 @@ fn check_keys(srv: &mut Server, c: &mut Client, keys: &[&[u8]], op: Op) -> Resul
 }
 
 /// The members of the result of `op` over `keys` (all already checked).
-/// `limit` (SINTERCARD) stops an intersection early; 0 means none.
-fn compute(srv: &Server, db: usize, keys: &[&[u8]], op: Op, limit: usize) -> Vec<Vec<u8>> {
+fn compute(srv: &Server, db: usize, keys: &[&[u8]], op: Op) -> Vec<Vec<u8>> {
     let sets: Vec<Option<&Set>> = keys.iter().map(|k| peek(srv, db, k)).collect();
     let mut out = Vec::new();
     match op {
         Op::Inter => {
-            let mut sets: Vec<&Set> = match sets.into_iter().collect::<Option<Vec<_>>>() {
-                Some(v) => v,
-                None => return out,
-            };
-            // Iterate the smallest set, probing the others.
-            sets.sort_by_key(|s| s.len());
-            sets[0].for_each_while(|m| {
-                if sets[1..].iter().all(|s| s.contains(m)) {
-                    out.push(m.to_vec());
-                }
-                limit == 0 || out.len() < limit
+            inter_walk(srv, db, keys, |m| {
+                out.push(m.to_vec());
+                true
             });
         }
         Op::Union => {
@@ -636,6 +627,21 @@ fn compute(srv: &Server, db: usize, keys: &[&[u8]], op: Op, limit: usize) -> Vec
     out
 }
 
+/// Walks the intersection of the sets at `keys` (all present and checked):
+/// the smallest set is iterated and each member probed in the others; `f`
+/// gets each member of the intersection and returns false to stop.
+fn inter_walk(srv: &Server, db: usize, keys: &[&[u8]], mut f: impl FnMut(&[u8]) -> bool) {
+    let Some(mut sets) = keys
+        .iter()
+        .map(|k| peek(srv, db, k))
+        .collect::<Option<Vec<&Set>>>()
+    else {
+        return;
+    };
+    sets.sort_by_key(|s| s.len());
+    sets[0].for_each_while(|m| !sets[1..].iter().all(|s| s.contains(m)) || f(m));
+}
+
 fn generic(srv: &mut Server, c: &mut Client, a: &Args, op: Op, store: bool) {
     let first = if store { 2 } else { 1 };
     let keys: Vec<&[u8]> = (first..a.len()).map(|i| a.get(i)).collect();
@@ -644,7 +650,7 @@ fn generic(srv: &mut Server, c: &mut Client, a: &Args, op: Op, store: bool) {
     };
     let db = c.db;
     let res = if all_present {
-        compute(srv, db, &keys, op, 0)
+        compute(srv, db, &keys, op)
     } else {
         Vec::new()
     };
@@ -728,11 +734,14 @@ pub fn sintercard_command(srv: &mut Server, c: &mut Client, a: &Args) {
     let Ok(all_present) = check_keys(srv, c, &keys, Op::Inter) else {
         return;
     };
-    let n = if all_present {
-        compute(srv, c.db, &keys, Op::Inter, limit).len()
-    } else {
-        0
-    };
+    // Counted, not collected, and the walk stops at LIMIT (sinterCardCommand).
+    let mut n = 0usize;
+    if all_present {
+        inter_walk(srv, c.db, &keys, |_| {
+            n += 1;
+            limit == 0 || n < limit
+        });
+    }
     c.add_int(n as i64);
 }
 

@@ -496,6 +496,11 @@ impl Server {
     /// dropped when it comes round, without counting as a visit.
     pub fn clients_cron(&mut self) {
         let live = self.nclients;
+        if live == 0 {
+            // Only entries of freed clients are left.
+            self.client_ring.clear();
+            return;
+        }
         let mut iterations = (live / self.hz.max(1) as usize)
             .max(CLIENTS_CRON_MIN_ITERATIONS)
             .min(live);
