@@ -61,6 +61,10 @@ pub struct Server {
     pub pending_write: Vec<(RawFd, u64)>,
     /// clients_to_close: freed in beforeSleep, never in the middle of a pass.
     pub close_queue: Vec<(RawFd, u64)>,
+    /// (fd, id) of every connected client, in the order the client cron
+    /// visits them (server.clients, rotated); freed clients' entries are
+    /// dropped when the cron reaches them.
+    pub client_ring: std::collections::VecDeque<(RawFd, u64)>,
     pub listeners: Vec<Listener>,
     pub signals: Signals,
 
@@ -133,6 +137,7 @@ impl Server {
             next_client_id: 1,
             pending_write: Vec::new(),
             close_queue: Vec::new(),
+            client_ring: Default::default(),
             listeners: Vec::new(),
             signals: Signals::new()?,
             now_ms,

@@ -516,8 +516,13 @@ fn flags_string(c: &Client) -> String {
 
 /// One CLIENT LIST line (catClientInfoString, Redis 7.0 field set), without
 /// the trailing newline. `cur_cmd` is the running command's full name when
-/// `c` is the client running it.
-fn client_info_line(srv: &Server, c: &Client, cur_cmd: Option<&str>) -> String {
+/// `c` is the client running it. The memory fields are what the client
+/// holds now: `qbuf`/`qbuf-free` the query buffer's use and slack, `rbs`/
+/// `rbp` the fixed reply buffer's size and recent peak, `obl` its used
+/// bytes, `oll`/`omem` the reply blocks and their allocation, and `tot-mem`
+/// all of it plus the argument vector and the client itself
+/// (getClientMemoryUsage).
+pub(crate) fn client_info_line(srv: &Server, c: &Client, cur_cmd: Option<&str>) -> String {
     let us = &srv.cfg.unixsocket;
     let fd = c.raw_fd();
     let mask = srv.el.mask(fd);
@@ -542,9 +547,18 @@ fn client_info_line(srv: &Server, c: &Client, cur_cmd: Option<&str>) -> String {
     let qbuf_free = c.querybuf.avail();
     let obl = c.buf.len();
     let oll = c.reply.len();
-    let omem = c.reply_bytes;
+    let omem = c.output_memory() + oll * std::mem::size_of::<Vec<u8>>();
     let rbs = c.buf.capacity();
-    let tot = qbuf + qbuf_free + c.argv_len_sum + multi_mem + rbs + omem;
+    let argv_mem = c.argv_len_sum;
+    let argv_vec = c.argv.capacity() * std::mem::size_of::<crate::net::client::Arg>()
+        + c.owned_args.capacity() * std::mem::size_of::<Vec<u8>>();
+    let tot = std::mem::size_of::<Client>()
+        + c.querybuf.capacity()
+        + argv_mem
+        + argv_vec
+        + multi_mem
+        + rbs
+        + omem;
     let name = c
         .name
         .as_deref()
@@ -564,10 +578,10 @@ fn client_info_line(srv: &Server, c: &Client, cur_cmd: Option<&str>) -> String {
         multi,
         qbuf,
         qbuf_free,
-        c.argv_len_sum,
+        argv_mem,
         multi_mem,
         rbs,
-        obl,
+        c.buf_peak,
         obl,
         oll,
         omem,

@@ -496,7 +496,7 @@ pub fn hrandfield_command(srv: &mut Server, c: &mut Client, a: &Args) {
     // looks at the WITHVALUES argument, and bounds both signs with it.
     let count = if a.len() >= 3 {
         match string2ll(&a[2]) {
-            Some(n) if n > -i64::MAX => Some(n),
+            Some(n) if n >= -i64::MAX => Some(n),
             Some(_) => {
                 c.add_error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
                 return;
@@ -529,13 +529,52 @@ pub fn hrandfield_command(srv: &mut Server, c: &mut Client, a: &Args) {
         srv.rng = rng;
         return;
     };
+    let nested = withvalues && c.resp() >= 3;
+    let add_len = |c: &mut Client, n: usize| {
+        c.add_array_len(if withvalues && !nested {
+            n.saturating_mul(2)
+        } else {
+            n
+        })
+    };
+    let add_pair = |c: &mut Client, f: &[u8], v: &[u8]| {
+        if nested {
+            c.add_array_len(2);
+        }
+        c.add_bulk(f);
+        if withvalues {
+            c.add_bulk(v);
+        }
+    };
     let picked: Vec<(Vec<u8>, Vec<u8>)> = match h {
         None => Vec::new(),
         Some(_) if count == 0 => Vec::new(),
-        Some(h) if count < 0 => (0..count.unsigned_abs())
-            .filter_map(|_| h.random_pair(&mut rng))
-            .collect(),
-        // Few out of many: draw until enough distinct fields came up.
+        // Case 1 of hrandfieldWithCountCommand: independent draws, written
+        // as drawn (the count may dwarf the hash), until the output is
+        // discarded (the client went past its output limit).
+        Some(h) if count < 0 => {
+            let draws = count.unsigned_abs();
+            add_len(c, usize::try_from(draws).unwrap_or(usize::MAX));
+            for _ in 0..draws {
+                if c.reply_discarded() {
+                    break;
+                }
+                let (f, v) = h
+                    .random_pair(&mut rng)
+                    .expect("stored hashes are never empty");
+                add_pair(c, &f, &v);
+            }
+            srv.rng = rng;
+            return;
+        }
+        // Case 2: the whole hash.
+        Some(h) if count as u64 >= h.len() as u64 => {
+            add_len(c, h.len());
+            h.for_each(|f, v| add_pair(c, f, v));
+            srv.rng = rng;
+            return;
+        }
+        // Case 4: few out of many: draw until enough distinct fields came up.
         Some(h) if (count as u64).saturating_mul(3) < h.len() as u64 => {
             let mut seen = std::collections::HashSet::new();
             let mut out = Vec::with_capacity(count as usize);
@@ -549,6 +588,7 @@ pub fn hrandfield_command(srv: &mut Server, c: &mut Client, a: &Args) {
             }
             out
         }
+        // Case 3: most of the hash (O(size), at most 3 times the count).
         Some(h) => {
             let mut all = h.pairs();
             let want = (count as u64).min(all.len() as u64) as usize;
@@ -563,21 +603,9 @@ pub fn hrandfield_command(srv: &mut Server, c: &mut Client, a: &Args) {
         }
     };
     srv.rng = rng;
-    if withvalues && c.resp() >= 3 {
-        c.add_array_len(picked.len());
-        for (f, v) in &picked {
-            c.add_array_len(2);
-            c.add_bulk(f);
-            c.add_bulk(v);
-        }
-    } else {
-        c.add_array_len(picked.len() * if withvalues { 2 } else { 1 });
-        for (f, v) in &picked {
-            c.add_bulk(f);
-            if withvalues {
-                c.add_bulk(v);
-            }
-        }
+    add_len(c, picked.len());
+    for (f, v) in &picked {
+        add_pair(c, f, v);
     }
 }
 

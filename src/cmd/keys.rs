@@ -487,6 +487,11 @@ pub fn keys_command(srv: &mut Server, c: &mut Client, a: &Args) {
         if (all || crate::util::glob::glob_match(pat, k, false)) && !db.is_expired(k, now) {
             out.add_bulk(k);
             n += 1;
+            // The reply is built aside (its length comes first): stop once
+            // it could not be delivered anyway.
+            if n % 1024 == 0 && c.output_would_exceed(out.buf.len()) {
+                return;
+            }
         }
     }
     c.add_array_len(n);

@@ -574,6 +574,10 @@ pub fn lrange_command(srv: &mut Server, c: &mut Client, a: &Args) {
     let n = (end - start + 1) as usize;
     c.add_array_len(n);
     for v in l.ql.iter_from(start as isize, true).take(n) {
+        // Past its output limit the client gets nothing more: stop.
+        if c.reply_discarded() {
+            break;
+        }
         add_value(c, &v.get());
     }
 }

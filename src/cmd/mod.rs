@@ -451,6 +451,7 @@ impl Server {
         // incrCommandStatsOnError's mark: errors from before this command
         // (another client's protocol error) are not this command's.
         self.stats.error_replies_mark = self.stats.total_error_replies;
+        c.obuf_hard_limit = self.normal_obuf_hard_limit();
         let start = ferrodis_ffi::sys::monotonic_us();
         c.flags |= cf::EXECUTING;
         (cmd.func)(self, c, args);
@@ -490,9 +491,7 @@ impl Server {
             c.flags &= !cf::REPLY_SKIP_NEXT;
             c.flags |= cf::REPLY_SKIP;
         }
-        if c.reply_bytes > 0 {
-            self.check_output_limits(c);
-        }
+        self.check_output_limits(c);
     }
 
     /// Counts the error replies `c` got since the last count (INFO stats

@@ -341,9 +341,18 @@ pub fn srem_command(srv: &mut Server, c: &mut Client, a: &Args) {
 }
 
 pub fn smembers_command(srv: &mut Server, c: &mut Client, a: &Args) {
-    if let Ok(s) = set_read(srv, c, &a[1]) {
-        let ms = s.map(|s| s.members()).unwrap_or_default();
-        add_members(c, &ms);
+    // Written as iterated, not copied first; stops once the output is
+    // discarded (the client went past its output limit).
+    match set_read(srv, c, &a[1]) {
+        Err(()) => {}
+        Ok(None) => c.add_set_len(0),
+        Ok(Some(s)) => {
+            c.add_set_len(s.len());
+            s.for_each_while(|m| {
+                c.add_bulk(m);
+                !c.reply_discarded()
+            });
+        }
     }
 }
 
@@ -457,7 +466,7 @@ pub fn srandmember_command(srv: &mut Server, c: &mut Client, a: &Args) {
     }
     let count = if a.len() == 3 {
         match string2ll(&a[2]) {
-            Some(n) if n > -i64::MAX => Some(n),
+            Some(n) if n >= -i64::MAX => Some(n),
             Some(_) => {
                 // getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX).
                 c.add_error(
@@ -477,28 +486,44 @@ pub fn srandmember_command(srv: &mut Server, c: &mut Client, a: &Args) {
     let Ok(s) = set_read(srv, c, &a[1]) else {
         return;
     };
-    let out: Vec<Vec<u8>> = match (s, count) {
-        (None, None) => {
-            c.add_null();
-            return;
-        }
+    match (s, count) {
+        (None, None) => c.add_null(),
         (Some(s), None) => {
             let m = s.random(&mut rng).expect("stored sets are never empty");
-            srv.rng = rng;
             c.add_bulk(&m);
-            return;
         }
-        (None, Some(_)) | (_, Some(0)) => Vec::new(),
-        (Some(s), Some(n)) if n < 0 => (0..n.unsigned_abs())
-            .filter_map(|_| s.random(&mut rng))
-            .collect(),
-        (Some(s), Some(n)) => sample_distinct(s, n as usize, &mut rng),
-    };
-    srv.rng = rng;
-    c.add_array_len(out.len());
-    for m in &out {
-        c.add_bulk(m);
+        (None, Some(_)) | (_, Some(0)) => c.add_array_len(0),
+        // Case 1 of srandmemberWithCountCommand: independent draws, written
+        // as drawn (the count may dwarf the set), until the output is
+        // discarded (the client went past its output limit).
+        (Some(s), Some(n)) if n < 0 => {
+            let draws = n.unsigned_abs();
+            c.add_array_len(usize::try_from(draws).unwrap_or(usize::MAX));
+            for _ in 0..draws {
+                if c.reply_discarded() {
+                    break;
+                }
+                let m = s.random(&mut rng).expect("stored sets are never empty");
+                c.add_bulk(&m);
+            }
+        }
+        // Case 2: the whole set.
+        (Some(s), Some(n)) if n as u64 >= s.len() as u64 => {
+            c.add_array_len(s.len());
+            s.for_each_while(|m| {
+                c.add_bulk(m);
+                !c.reply_discarded()
+            });
+        }
+        (Some(s), Some(n)) => {
+            let out = sample_distinct(s, n as usize, &mut rng);
+            c.add_array_len(out.len());
+            for m in &out {
+                c.add_bulk(m);
+            }
+        }
     }
+    srv.rng = rng;
 }
 
 pub fn smove_command(srv: &mut Server, c: &mut Client, a: &Args) {
@@ -571,22 +596,14 @@ fn check_keys(srv: &mut Server, c: &mut Client, keys: &[&[u8]], op: Op) -> Resul
 }
 
 /// The members of the result of `op` over `keys` (all already checked).
-/// `limit` (SINTERCARD) stops an intersection early; 0 means none.
-fn compute(srv: &Server, db: usize, keys: &[&[u8]], op: Op, limit: usize) -> Vec<Vec<u8>> {
+fn compute(srv: &Server, db: usize, keys: &[&[u8]], op: Op) -> Vec<Vec<u8>> {
     let sets: Vec<Option<&Set>> = keys.iter().map(|k| peek(srv, db, k)).collect();
     let mut out = Vec::new();
     match op {
         Op::Inter => {
-            let mut sets: Vec<&Set> = match sets.into_iter().collect::<Option<Vec<_>>>() {
-                Some(v) => v,
-                None => return out,
-            };
-            // Iterate the smallest set, probing the others.
-            sets.sort_by_key(|s| s.len());
-            sets[0].for_each(|m| {
-                if (limit == 0 || out.len() < limit) && sets[1..].iter().all(|s| s.contains(m)) {
-                    out.push(m.to_vec());
-                }
+            inter_walk(srv, db, keys, |m| {
+                out.push(m.to_vec());
+                true
             });
         }
         Op::Union => {
@@ -612,6 +629,21 @@ fn compute(srv: &Server, db: usize, keys: &[&[u8]], op: Op, limit: usize) -> Vec
     out
 }
 
+/// Walks the intersection of the sets at `keys` (all present and checked):
+/// the smallest set is iterated and each member probed in the others; `f`
+/// gets each member of the intersection and returns false to stop.
+fn inter_walk(srv: &Server, db: usize, keys: &[&[u8]], mut f: impl FnMut(&[u8]) -> bool) {
+    let Some(mut sets) = keys
+        .iter()
+        .map(|k| peek(srv, db, k))
+        .collect::<Option<Vec<&Set>>>()
+    else {
+        return;
+    };
+    sets.sort_by_key(|s| s.len());
+    sets[0].for_each_while(|m| !sets[1..].iter().all(|s| s.contains(m)) || f(m));
+}
+
 fn generic(srv: &mut Server, c: &mut Client, a: &Args, op: Op, store: bool) {
     let first = if store { 2 } else { 1 };
     let keys: Vec<&[u8]> = (first..a.len()).map(|i| a.get(i)).collect();
@@ -620,7 +652,7 @@ fn generic(srv: &mut Server, c: &mut Client, a: &Args, op: Op, store: bool) {
     };
     let db = c.db;
     let res = if all_present {
-        compute(srv, db, &keys, op, 0)
+        compute(srv, db, &keys, op)
     } else {
         Vec::new()
     };
@@ -704,11 +736,14 @@ pub fn sintercard_command(srv: &mut Server, c: &mut Client, a: &Args) {
     let Ok(all_present) = check_keys(srv, c, &keys, Op::Inter) else {
         return;
     };
-    let n = if all_present {
-        compute(srv, c.db, &keys, Op::Inter, limit).len()
-    } else {
-        0
-    };
+    // Counted, not collected, and the walk stops at LIMIT (sinterCardCommand).
+    let mut n = 0usize;
+    if all_present {
+        inter_walk(srv, c.db, &keys, |_| {
+            n += 1;
+            limit == 0 || n < limit
+        });
+    }
     c.add_int(n as i64);
 }
 

@@ -924,27 +924,43 @@ fn zrange_generic(
     let Ok(z) = zset_mut(srv, c, key, false) else {
         return;
     };
+    // A rank range, clamped to the set: None when empty.
+    let ranks = |z: &ZSet, s: i64, e: i64| {
+        let n = z.len() as i64;
+        let s = if s < 0 { (s + n).max(0) } else { s };
+        let e = if e < 0 { e + n } else { e };
+        (s <= e && s < n).then(|| (s as usize, e.min(n - 1) as usize))
+    };
+    // A rank range being replied is written a chunk at a time, not copied
+    // whole first, and stops once the output is discarded (the client went
+    // past its output limit).
+    if let (None, Some(z), Spec::Rank(s, e)) = (dst, z.as_deref(), &spec) {
+        let Some((s, e)) = ranks(z, *s, *e) else {
+            return reply_pairs(c, &[], withscores);
+        };
+        let n = e - s + 1;
+        if withscores && c.resp() < 3 {
+            c.add_array_len(n * 2);
+        } else {
+            c.add_array_len(n);
+        }
+        for start in (s..=e).step_by(1024) {
+            if c.reply_discarded() {
+                break;
+            }
+            for p in &z.range_by_rank(start, (start + 1023).min(e), rev) {
+                add_rand_pair(c, p, withscores);
+            }
+        }
+        return;
+    }
     let pairs = match z {
         None => Vec::new(),
         Some(z) => match &spec {
-            Spec::Rank(s, e) => {
-                let n = z.len() as i64;
-                let (mut s, mut e) = (*s, *e);
-                if s < 0 {
-                    s += n;
-                }
-                if e < 0 {
-                    e += n;
-                }
-                if s < 0 {
-                    s = 0;
-                }
-                if s > e || s >= n {
-                    Vec::new()
-                } else {
-                    z.range_by_rank(s as usize, e.min(n - 1) as usize, rev)
-                }
-            }
+            Spec::Rank(s, e) => match ranks(z, *s, *e) {
+                Some((s, e)) => z.range_by_rank(s, e, rev),
+                None => Vec::new(),
+            },
             _ if offset < 0 => Vec::new(),
             Spec::Score(r) => z.range_by_score(r, rev, offset as usize, limit),
             Spec::Lex(r) => lex_range(z, r, rev, offset as usize, limit),
@@ -1310,18 +1326,80 @@ pub fn bzmpop_command(srv: &mut Server, c: &mut Client, a: &Args) {
 
 // ---------------------------------------------------------------- ZRANDMEMBER
 
-fn next_rand(srv: &mut Server) -> u64 {
-    let mut x = srv.rng;
-    if x == 0 {
-        x = 0x9e37_79b9_7f4a_7c15;
+fn xorshift(x: &mut u64) -> u64 {
+    if *x == 0 {
+        *x = 0x9e37_79b9_7f4a_7c15;
     }
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    srv.rng = x;
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
     x.wrapping_mul(0x2545_f491_4f6c_dd1d)
 }
 
+/// Members by rank for ZRANDMEMBER without copying a big set: a listpack
+/// (small by construction) is decoded once, a skiplist is read by rank
+/// (O(log n) a draw).
+enum Ranked<'a> {
+    Pairs(Vec<Pair>),
+    Skiplist(&'a ZSet),
+}
+
+impl Ranked<'_> {
+    fn new(z: &ZSet) -> Ranked<'_> {
+        match z {
+            ZSet::Listpack(_) => Ranked::Pairs(z.to_vec()),
+            ZSet::Skiplist(_) => Ranked::Skiplist(z),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Ranked::Pairs(v) => v.len(),
+            Ranked::Skiplist(z) => z.len(),
+        }
+    }
+
+    fn at(&self, rank: usize) -> Pair {
+        match self {
+            Ranked::Pairs(v) => v[rank].clone(),
+            Ranked::Skiplist(z) => z.member_at(rank).expect("rank below the set's length"),
+        }
+    }
+
+    /// Ranks `start..start + n` (clamped) counted from the top, highest
+    /// first.
+    fn chunk_rev(&self, start: usize, n: usize) -> Vec<Pair> {
+        let len = self.len();
+        let end = (start + n).min(len);
+        match self {
+            Ranked::Pairs(v) => v[len - end..len - start].iter().rev().cloned().collect(),
+            Ranked::Skiplist(z) => z.range_by_rank(start, end - 1, true),
+        }
+    }
+}
+
+/// One element of a member list (ZRANDMEMBER, ZRANGE): the member, its
+/// score when asked for (nested as a pair in RESP3).
+fn add_rand_pair(c: &mut Client, (m, s): &Pair, withscores: bool) {
+    if withscores && c.resp() >= 3 {
+        c.add_array_len(2);
+    }
+    c.add_bulk(m);
+    if withscores {
+        c.add_double(*s);
+    }
+}
+
+fn add_rand_len(c: &mut Client, n: usize, withscores: bool) {
+    if withscores && c.resp() < 3 {
+        c.add_array_len(n.saturating_mul(2));
+    } else {
+        c.add_array_len(n);
+    }
+}
+
+/// ZRANDMEMBER key [count [WITHSCORES]] (zrandmemberWithCountCommand): the
+/// cost is bounded by the count, never by a copy of a big set.
 pub fn zrandmember_command(srv: &mut Server, c: &mut Client, a: &Args) {
     let mut count: Option<i64> = None;
     let mut withscores = false;
@@ -1345,59 +1423,81 @@ pub fn zrandmember_command(srv: &mut Server, c: &mut Client, a: &Args) {
         }
         count = Some(n);
     }
+    let mut rng = srv.rng;
     let Ok(z) = zset_mut(srv, c, &a[1], false) else {
         return;
     };
-    let all = z.map(|z| z.to_vec()).unwrap_or_default();
-    let Some(n) = count else {
-        if all.is_empty() {
-            return c.add_null();
-        }
-        let i = (next_rand(srv) % all.len() as u64) as usize;
-        return c.add_bulk(&all[i].0);
+    let Some(z) = z.as_deref() else {
+        return match count {
+            None => c.add_null(),
+            Some(_) => c.add_array_len(0),
+        };
     };
-    if all.is_empty() || n == 0 {
-        return c.add_array_len(0);
-    }
-    if n < 0 {
-        // Negative count: that many independent draws, repeats allowed,
-        // written as drawn (the count may dwarf the set); like Redis, stop
-        // once the client is being closed for its output size.
-        let draws = n.unsigned_abs();
-        let nested = withscores && c.resp() >= 3;
-        c.add_array_len(if withscores && !nested {
-            draws as usize * 2
-        } else {
-            draws as usize
-        });
-        for _ in 0..draws {
-            let (m, s) = &all[(next_rand(srv) % all.len() as u64) as usize];
-            if nested {
-                c.add_array_len(2);
-            }
-            c.add_bulk(m);
-            if withscores {
-                c.add_double(*s);
-            }
-            if c.has(cf::CLOSE_ASAP) {
-                break;
+    let z = Ranked::new(z);
+    let size = z.len();
+    let draw = |rng: &mut u64| (xorshift(rng) % size as u64) as usize;
+    match count {
+        None => {
+            let (m, _) = z.at(draw(&mut rng));
+            c.add_bulk(&m);
+        }
+        Some(0) => c.add_array_len(0),
+        // Case 1, a negative count: that many independent draws, repeats
+        // allowed, written as drawn (the count may dwarf the set); stop
+        // once the output is discarded (the client went past its output
+        // limit), as Redis does.
+        Some(n) if n < 0 => {
+            let draws = n.unsigned_abs();
+            add_rand_len(c, usize::try_from(draws).unwrap_or(usize::MAX), withscores);
+            for _ in 0..draws {
+                if c.reply_discarded() {
+                    break;
+                }
+                add_rand_pair(c, &z.at(draw(&mut rng)), withscores);
             }
         }
-        return;
-    }
-    let picks: Vec<Pair> = if n as usize >= all.len() {
-        all
-    } else {
-        let mut v = all;
-        let k = n as usize;
-        for i in 0..k {
-            let j = i + (next_rand(srv) % (v.len() - i) as u64) as usize;
-            v.swap(i, j);
+        // Case 2: the whole set, from the highest score down as Redis 7.0
+        // answers it, read a chunk of ranks at a time.
+        Some(n) if n as u64 >= size as u64 => {
+            add_rand_len(c, size, withscores);
+            for start in (0..size).step_by(1024) {
+                if c.reply_discarded() {
+                    break;
+                }
+                for p in &z.chunk_rev(start, 1024) {
+                    add_rand_pair(c, p, withscores);
+                }
+            }
         }
-        v.truncate(k);
-        v
-    };
-    reply_pairs(c, &picks, withscores);
+        // Case 3: most of the set: a partial shuffle of its ranks (the cost
+        // is O(size), at most 3 times the count).
+        Some(n) if (n as usize).saturating_mul(3) > size => {
+            let k = n as usize;
+            let mut ranks: Vec<usize> = (0..size).collect();
+            for i in 0..k {
+                let j = i + (xorshift(&mut rng) % (size - i) as u64) as usize;
+                ranks.swap(i, j);
+            }
+            add_rand_len(c, k, withscores);
+            for &r in &ranks[..k] {
+                add_rand_pair(c, &z.at(r), withscores);
+            }
+        }
+        // Case 4: few out of many: draw ranks until enough distinct ones
+        // came up.
+        Some(n) => {
+            let k = n as usize;
+            let mut seen = std::collections::HashSet::with_capacity(k);
+            add_rand_len(c, k, withscores);
+            while seen.len() < k {
+                let r = draw(&mut rng);
+                if seen.insert(r) {
+                    add_rand_pair(c, &z.at(r), withscores);
+                }
+            }
+        }
+    }
+    srv.rng = rng;
 }
 
 // ---------------------------------------------------------------- set ops
@@ -1457,7 +1557,7 @@ fn aggregate(agg: Agg, acc: f64, v: f64) -> f64 {
 }
 
 /// zunionInterDiffGenericCommand. `nk` is the index of numkeys; `dst` the
-/// STORE destination; `card_only` is ZINTERCARD.
+/// STORE destination. (ZINTERCARD has its own walk: zintercard_command.)
 fn setop_generic(
     srv: &mut Server,
     c: &mut Client,
@@ -1465,7 +1565,6 @@ fn setop_generic(
     nk: usize,
     dst: Option<&[u8]>,
     op: SetOp,
-    card_only: bool,
 ) {
     let Some(numkeys) = string2ll(&a[nk]) else {
         return c.add_error(NOT_INT);
@@ -1495,18 +1594,11 @@ fn setop_generic(
     let mut weights = vec![1.0f64; numkeys];
     let mut agg = Agg::Sum;
     let mut withscores = false;
-    let mut limit: usize = 0;
     let mut j = nk + 1 + numkeys;
     while j < a.len() {
         let left = a.len() - j - 1;
         let o = &a[j];
-        if card_only && eq(o, "limit") && left >= 1 {
-            match string2ll(&a[j + 1]) {
-                Some(l) if l >= 0 => limit = l as usize,
-                _ => return c.add_error("ERR LIMIT can't be negative"),
-            }
-            j += 2;
-        } else if !card_only && op != SetOp::Diff && eq(o, "weights") && left >= numkeys {
+        if op != SetOp::Diff && eq(o, "weights") && left >= numkeys {
             for (w, k) in weights.iter_mut().zip(j + 1..) {
                 match parse_score(&a[k]) {
                     Some(v) => *w = v,
@@ -1514,7 +1606,7 @@ fn setop_generic(
                 }
             }
             j += numkeys + 1;
-        } else if !card_only && op != SetOp::Diff && eq(o, "aggregate") && left >= 1 {
+        } else if op != SetOp::Diff && eq(o, "aggregate") && left >= 1 {
             let v = &a[j + 1];
             agg = if eq(v, "sum") {
                 Agg::Sum
@@ -1526,7 +1618,7 @@ fn setop_generic(
                 return c.add_error(SYNTAX);
             };
             j += 2;
-        } else if !card_only && dst.is_none() && eq(o, "withscores") {
+        } else if dst.is_none() && eq(o, "withscores") {
             withscores = true;
             j += 1;
         } else {
@@ -1565,9 +1657,6 @@ fn setop_generic(
                     }
                 }
                 out.push((m.clone(), v));
-                if card_only && limit > 0 && out.len() >= limit {
-                    break;
-                }
             }
             out
         }
@@ -1583,9 +1672,6 @@ fn setop_generic(
                 .collect()
         }
     };
-    if card_only {
-        return c.add_int(result.len() as i64);
-    }
     match dst {
         Some(dst) => {
             let n = result.len();
@@ -1604,34 +1690,111 @@ fn setop_generic(
 }
 
 pub fn zunion_command(srv: &mut Server, c: &mut Client, a: &Args) {
-    setop_generic(srv, c, a, 1, None, SetOp::Union, false)
+    setop_generic(srv, c, a, 1, None, SetOp::Union)
 }
 
 pub fn zinter_command(srv: &mut Server, c: &mut Client, a: &Args) {
-    setop_generic(srv, c, a, 1, None, SetOp::Inter, false)
+    setop_generic(srv, c, a, 1, None, SetOp::Inter)
 }
 
 pub fn zdiff_command(srv: &mut Server, c: &mut Client, a: &Args) {
-    setop_generic(srv, c, a, 1, None, SetOp::Diff, false)
+    setop_generic(srv, c, a, 1, None, SetOp::Diff)
 }
 
 pub fn zunionstore_command(srv: &mut Server, c: &mut Client, a: &Args) {
     let dst = a.get(1);
-    setop_generic(srv, c, a, 2, Some(dst), SetOp::Union, false)
+    setop_generic(srv, c, a, 2, Some(dst), SetOp::Union)
 }
 
 pub fn zinterstore_command(srv: &mut Server, c: &mut Client, a: &Args) {
     let dst = a.get(1);
-    setop_generic(srv, c, a, 2, Some(dst), SetOp::Inter, false)
+    setop_generic(srv, c, a, 2, Some(dst), SetOp::Inter)
 }
 
 pub fn zdiffstore_command(srv: &mut Server, c: &mut Client, a: &Args) {
     let dst = a.get(1);
-    setop_generic(srv, c, a, 2, Some(dst), SetOp::Diff, false)
+    setop_generic(srv, c, a, 2, Some(dst), SetOp::Diff)
 }
 
+/// ZINTERCARD numkeys key [key ...] [LIMIT limit]: the smallest input is
+/// walked and each member probed in the others, with nothing copied, and
+/// the walk stops at LIMIT (Redis's zinterCardCommand), so the cost is
+/// bounded by the limit rather than by the sets' sizes.
 pub fn zintercard_command(srv: &mut Server, c: &mut Client, a: &Args) {
-    setop_generic(srv, c, a, 1, None, SetOp::Inter, true)
+    let Some(numkeys) = string2ll(&a[1]) else {
+        return c.add_error(NOT_INT);
+    };
+    if numkeys < 1 {
+        return c.add_error("ERR at least 1 input key is needed for 'zintercard' command");
+    }
+    let numkeys = numkeys as usize;
+    if numkeys > a.len() - 2 {
+        return c.add_error(SYNTAX);
+    }
+    // Every key is looked up and type-checked first (WRONGTYPE wins over a
+    // syntax error, as in Redis).
+    let db = c.db;
+    let mut missing = false;
+    for k in 2..2 + numkeys {
+        match srv.lookup_read(db, &a[k]) {
+            None => missing = true,
+            Some(Value::ZSet(_) | Value::Set(_)) => {}
+            Some(_) => return c.add_error(WRONGTYPE),
+        }
+    }
+    let mut limit = 0usize;
+    let mut j = 2 + numkeys;
+    while j < a.len() {
+        if eq(&a[j], "limit") && j + 1 < a.len() {
+            match string2ll(&a[j + 1]) {
+                Some(l) if l >= 0 => limit = l as usize,
+                _ => return c.add_error("ERR LIMIT can't be negative"),
+            }
+            j += 2;
+        } else {
+            return c.add_error(SYNTAX);
+        }
+    }
+    if missing {
+        return c.add_int(0);
+    }
+    let mut inputs: Vec<&Value> = (2..2 + numkeys)
+        .filter_map(|k| srv.dbs[db].dict.get(&a[k]).map(|e| &e.val))
+        .collect();
+    let card = |v: &Value| match v {
+        Value::ZSet(z) => z.len(),
+        Value::Set(s) => s.len(),
+        _ => 0,
+    };
+    inputs.sort_by_key(|v| card(v));
+    let contains = |v: &Value, m: &[u8]| match v {
+        Value::ZSet(z) => z.score(m).is_some(),
+        Value::Set(s) => s.contains(m),
+        _ => false,
+    };
+    let mut n = 0usize;
+    let mut visit = |m: &[u8]| {
+        if inputs[1..].iter().all(|v| contains(v, m)) {
+            n += 1;
+        }
+        limit == 0 || n < limit
+    };
+    match inputs[0] {
+        Value::Set(s) => s.for_each_while(visit),
+        Value::ZSet(z) => {
+            let size = z.len();
+            'walk: for start in (0..size).step_by(1024) {
+                let end = (start + 1023).min(size - 1);
+                for (m, _) in z.range_by_rank(start, end, false) {
+                    if !visit(&m) {
+                        break 'walk;
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    c.add_int(n as i64);
 }
 
 // ---------------------------------------------------------------- ZSCAN

@@ -267,6 +267,11 @@ impl Sds {
         self.buf.shrink_to_fit();
     }
 
+    /// Shrinks the allocation to `max(len, n)` bytes (`sdsResize` down).
+    pub fn shrink_to(&mut self, n: usize) {
+        self.buf.shrink_to(n);
+    }
+
     /// Bytes allocated for the contents, for memory accounting (`sdsAllocSize`
     /// minus the header, which this representation does not have).
     pub fn alloc_size(&self) -> usize {

@@ -12,9 +12,14 @@
 //! into a buffer of their own and moved (not copied) out of the query buffer
 //! (Redis's PROTO_MBULK_BIG_ARG path), which is also how SET stores them.
 //!
-//! Output: a fixed 16 KB buffer first, then a list of reply blocks, as
-//! Redis's `buf` + `reply` list. `reply_bytes` tracks the list for
-//! client-output-buffer-limit.
+//! Output: a fixed buffer first (16 KB, shrunk for idle clients by the
+//! client cron), then a list of reply blocks, as Redis's `buf` + `reply`
+//! list. `reply_bytes` tracks the list for client-output-buffer-limit, and
+//! every append to the list checks the hard limit (and the pre-AUTH cap), as
+//! Redis's `_addReplyProtoToList` does: past it the client is marked
+//! `OBUF_LIMIT`, nothing more is buffered, and commands producing long
+//! replies stop early ([`Client::reply_discarded`]); the server logs and
+//! closes it after the command (`Server::check_output_limits`).
 
 use crate::ds::sds::Sds;
 use crate::net::reply::Reply;
@@ -45,7 +50,21 @@ pub mod flags {
     pub const UNBLOCKED: u32 = 1 << 15;
     pub const EXECUTING: u32 = 1 << 16;
     pub const NO_TOUCH: u32 = 1 << 17;
+    /// The output buffer went past its hard limit (or the pre-AUTH cap)
+    /// while a reply was being produced: buffer nothing more; the server
+    /// logs it and closes the client.
+    pub const OBUF_LIMIT: u32 = 1 << 18;
 }
+
+/// Before AUTH a client's pending output may hold at most this much: one
+/// that never reads its NOAUTH replies is dropped (CVE-2025-21605).
+pub const UNAUTH_OUTPUT_MAX: usize = 1024;
+
+/// PROTO_REPLY_MIN_BYTES: the smallest the fixed reply buffer shrinks to.
+pub const REPLY_MIN: usize = 1024;
+
+/// Flags under which replies are not buffered at all.
+const NO_OUTPUT: u32 = flags::REPLY_OFF | flags::REPLY_SKIP | flags::CLOSE_ASAP | flags::OBUF_LIMIT;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum ReqType {
@@ -101,6 +120,9 @@ impl std::ops::Index<usize> for Args<'_> {
     }
 }
 
+/// Argument vectors up to this many slots are kept between commands.
+const ARGV_KEEP: usize = 1024;
+
 /// A command queued by MULTI.
 pub struct QueuedCmd {
     pub cmd: usize,
@@ -140,12 +162,20 @@ pub struct Client {
     pub proto_error: Option<&'static str>,
 
     // --- output ---
+    /// The fixed reply buffer: its capacity is its size (REPLY_CHUNK, or
+    /// less after the cron shrank it for an idle client).
     pub buf: Vec<u8>,
+    /// Most bytes `buf` held since the last peak reset (buf_peak).
+    pub buf_peak: usize,
+    pub buf_peak_reset_ms: i64,
     pub sentlen: usize,
     /// Bytes of the head reply block already written.
     pub block_sent: usize,
     pub reply: VecDeque<Vec<u8>>,
     pub reply_bytes: usize,
+    /// client-output-buffer-limit's hard limit for this client's class
+    /// (0 = none), refreshed by the server before each command.
+    pub obuf_hard_limit: usize,
     pub obuf_soft_limit_since: i64,
     pub net_output_bytes: u64,
     pub net_input_bytes: u64,
@@ -194,10 +224,13 @@ impl Client {
             parse_pos: 0,
             proto_error: None,
             buf: Vec::with_capacity(REPLY_CHUNK),
+            buf_peak: 0,
+            buf_peak_reset_ms: now_ms,
             sentlen: 0,
             block_sent: 0,
             reply: VecDeque::new(),
             reply_bytes: 0,
+            obuf_hard_limit: 0,
             obuf_soft_limit_since: 0,
             net_output_bytes: 0,
             net_input_bytes: 0,
@@ -234,10 +267,47 @@ impl Client {
         self.buf.len() - self.sentlen + self.reply_bytes - self.block_sent
     }
 
-    /// Clears the argument vector after a command ran (resetClient).
+    /// True when nothing more this command produces would reach the peer
+    /// (the client is being closed, is over its output limit, or has replies
+    /// switched off): a command producing a long reply stops there, as
+    /// Redis's do once the client is CLOSE_ASAP.
+    #[inline]
+    pub fn reply_discarded(&self) -> bool {
+        self.flags & NO_OUTPUT != 0
+    }
+
+    /// For a reply built aside before it is appended (KEYS, whose length
+    /// is known only at the end): whether `extra` more bytes would take the
+    /// client past its hard output limit; if so it is marked as past it,
+    /// so the command can stop building.
+    pub fn output_would_exceed(&mut self, extra: usize) -> bool {
+        let over = self.obuf_hard_limit > 0 && self.reply_bytes + extra >= self.obuf_hard_limit;
+        if over {
+            self.flags |= flags::OBUF_LIMIT;
+        }
+        over
+    }
+
+    /// Output memory as CLIENT LIST's `omem` and the limits count it
+    /// (getClientOutputBufferMemoryUsage): the reply blocks' allocations.
+    pub fn output_memory(&self) -> usize {
+        self.reply.iter().map(|b| b.capacity()).sum()
+    }
+
+    /// Clears the argument vector after a command ran (resetClient). A
+    /// vector grown for a huge command is given back rather than kept for
+    /// the connection's lifetime (Redis frees `argv` after each command).
     pub fn reset_args(&mut self) {
-        self.argv.clear();
-        self.owned_args.clear();
+        if self.argv.capacity() > ARGV_KEEP {
+            self.argv = Vec::new();
+        } else {
+            self.argv.clear();
+        }
+        if self.owned_args.capacity() > ARGV_KEEP {
+            self.owned_args = Vec::new();
+        } else {
+            self.owned_args.clear();
+        }
         self.argv_len_sum = 0;
         self.reqtype = ReqType::Unknown;
         self.multibulklen = 0;
@@ -276,6 +346,13 @@ impl Client {
             self.reply_bytes += bytes.len();
             self.reply.push_back(block);
         }
+        // closeClientOnOutputBufferLimitReached on each append, so one
+        // command cannot buffer past the limit.
+        if (self.obuf_hard_limit > 0 && self.reply_bytes >= self.obuf_hard_limit)
+            || (!self.authenticated && self.reply_bytes > UNAUTH_OUTPUT_MAX)
+        {
+            self.flags |= flags::OBUF_LIMIT;
+        }
     }
 }
 
@@ -286,17 +363,19 @@ impl Reply for Client {
     /// command, not per frame).
     #[inline]
     fn push(&mut self, bytes: &[u8]) {
-        if self.flags & (flags::REPLY_OFF | flags::REPLY_SKIP | flags::CLOSE_ASAP) != 0 {
+        if self.flags & NO_OUTPUT != 0 {
             return;
         }
         if self.reply.is_empty() {
-            let room = REPLY_CHUNK.saturating_sub(self.buf.len());
+            let room = self.buf.capacity() - self.buf.len();
             if bytes.len() <= room {
                 self.buf.extend_from_slice(bytes);
+                self.buf_peak = self.buf_peak.max(self.buf.len());
                 return;
             }
             let (a, b) = bytes.split_at(room);
             self.buf.extend_from_slice(a);
+            self.buf_peak = self.buf.len();
             self.push_to_list(b);
         } else {
             self.push_to_list(bytes);
@@ -313,9 +392,9 @@ impl Reply for Client {
     /// trips through `push`).
     #[inline]
     fn add_bulk(&mut self, s: &[u8]) {
-        if self.flags & (flags::REPLY_OFF | flags::REPLY_SKIP | flags::CLOSE_ASAP) == 0
+        if self.flags & NO_OUTPUT == 0
             && self.reply.is_empty()
-            && self.buf.len() + s.len() + 24 <= REPLY_CHUNK
+            && self.buf.len() + s.len() + 24 <= self.buf.capacity()
         {
             let mut f = itoa::Buffer::new();
             self.buf.push(b'$');
@@ -323,6 +402,7 @@ impl Reply for Client {
             self.buf.extend_from_slice(b"\r\n");
             self.buf.extend_from_slice(s);
             self.buf.extend_from_slice(b"\r\n");
+            self.buf_peak = self.buf_peak.max(self.buf.len());
             return;
         }
         self.add_prefixed_len(b'$', s.len() as i64);

@@ -38,9 +38,14 @@ const MAX_ACCEPTS_PER_CALL: usize = 1000;
 /// Before AUTH a client's query buffer may hold at most this much
 /// (CVE-2021-32675).
 pub const UNAUTH_QUERYBUF_MAX: usize = 1024 * 1024;
-/// Before AUTH a client's pending output may hold at most this much: one
-/// that never reads its NOAUTH replies is dropped (CVE-2025-21605).
-pub const UNAUTH_OUTPUT_MAX: usize = 1024;
+use client::UNAUTH_OUTPUT_MAX;
+/// PROTO_RESIZE_THRESHOLD: query buffers smaller than this are never trimmed.
+const QUERYBUF_RESIZE_THRESHOLD: usize = 32 * 1024;
+/// The fixed reply buffer's peak is reset this often, so an idle client's
+/// buffer shrinks (reply-buffer-peak-reset-time's default).
+const REPLY_PEAK_RESET_MS: i64 = 5000;
+/// CLIENTS_CRON_MIN_ITERATIONS.
+const CLIENTS_CRON_MIN_ITERATIONS: usize = 5;
 
 /// Result of an I/O attempt on a client.
 #[derive(Debug, PartialEq, Eq)]
@@ -212,10 +217,12 @@ impl Server {
         self.next_client_id += 1;
         let mut c = Client::new(id, fd, peer, self.now_ms);
         c.authenticated = self.cfg.requirepass.is_empty();
+        c.obuf_hard_limit = self.normal_obuf_hard_limit();
         if raw as usize >= self.clients.len() {
             self.clients.resize_with(raw as usize + 1, || None);
         }
         self.clients[raw as usize] = Some(Box::new(c));
+        self.client_ring.push_back((raw, id));
         self.nclients += 1;
     }
 
@@ -228,6 +235,11 @@ impl Server {
     /// Puts a client back after it ran: queue its output, or free it.
     #[inline]
     pub fn put_client(&mut self, mut c: Box<Client>) {
+        // Replies added outside a command (rejections, protocol errors) may
+        // have crossed a limit too.
+        if c.has(flags::OBUF_LIMIT) || !c.authenticated {
+            self.check_output_limits(&mut c);
+        }
         if c.has(flags::CLOSE_ASAP) {
             self.free_client(c);
             return;
@@ -242,14 +254,6 @@ impl Server {
     #[inline]
     pub fn queue_write(&mut self, c: &mut Client) {
         if c.flags & flags::PENDING_WRITE == 0 && c.has_pending_replies() {
-            if !c.authenticated && c.pending_output() > UNAUTH_OUTPUT_MAX {
-                log::debug!(
-                    "Client id={} unauthenticated, not reading replies: closing",
-                    c.id
-                );
-                self.free_client_async(c);
-                return;
-            }
             c.flags |= flags::PENDING_WRITE;
             self.pending_write.push((c.raw_fd(), c.id));
         }
@@ -404,10 +408,6 @@ impl Server {
                     return true;
                 }
             }
-            // Reclaim a reply buffer that grew past its fixed size.
-            if c.buf.capacity() > client::REPLY_CHUNK * 2 {
-                c.buf = Vec::with_capacity(client::REPLY_CHUNK);
-            }
             c.has(flags::CLOSE_AFTER_REPLY)
         }
     }
@@ -417,6 +417,8 @@ impl Server {
         let list = std::mem::take(&mut self.pending_write);
         let n = list.len();
         for &(fd, id) in &list {
+            // The cron runs between event-loop passes, when no client is
+            // taken out of its slot: an empty slot is a freed client.
             let Some(mut c) = self.take_client(fd) else {
                 continue;
             };
@@ -485,68 +487,171 @@ impl Server {
         }
     }
 
-    /// clientsCron: idle timeouts, query-buffer shrinking, output-buffer
-    /// soft limits. Visits a slice of clients per call, like Redis, so a
-    /// cron call stays short with many clients.
+    /// clientsCron: idle timeouts, query and reply buffer resizing. Visits
+    /// `nclients / hz` clients per call (at least
+    /// CLIENTS_CRON_MIN_ITERATIONS), so every client is seen about once a
+    /// second however many there are. It walks `client_ring`, the connected
+    /// clients in rotation (Redis rotates server.clients), not the fd table,
+    /// whose length is the highest fd ever used: a freed client's entry is
+    /// dropped when it comes round, without counting as a visit.
     pub fn clients_cron(&mut self) {
-        let timeout_ms = self.cfg.timeout as i64 * 1000;
-        let now = self.now_ms;
-        let n = self.clients.len();
-        if n == 0 {
+        let live = self.nclients;
+        if live == 0 {
+            // Only entries of freed clients are left.
+            self.client_ring.clear();
             return;
         }
-        let per_call = (self.nclients / self.hz.max(1) as usize).max(5).min(n);
-        let start = (self.cronloops as usize * per_call) % n;
-        for k in 0..per_call {
-            let fd = (start + k) % n;
-            let Some(c) = self.clients[fd].as_mut() else {
+        let mut iterations = (live / self.hz.max(1) as usize)
+            .max(CLIENTS_CRON_MIN_ITERATIONS)
+            .min(live);
+        while iterations > 0 {
+            let Some((fd, id)) = self.client_ring.pop_front() else {
+                break;
+            };
+            // The cron runs between event-loop passes, when no client is
+            // taken out of its slot: an empty slot is a freed client.
+            let Some(mut c) = self.take_client(fd) else {
                 continue;
             };
-            if timeout_ms > 0 && !c.has(flags::BLOCKED) && now - c.last_interaction_ms > timeout_ms
-            {
-                log::debug!("Closing idle client");
-                let mut c = self.clients[fd].take().expect("slot checked above");
-                self.free_client_async(&mut c);
-                self.clients[fd] = Some(c);
+            if c.id != id {
+                self.clients[fd as usize] = Some(c);
                 continue;
             }
-            // Give back a big, idle query buffer (clientsCronResizeQueryBuffer).
-            if c.querybuf.is_empty() && c.querybuf.capacity() > 32 * 1024 {
-                c.querybuf = crate::ds::sds::Sds::new();
-            }
-            c.querybuf_peak = c.querybuf.len();
+            iterations -= 1;
+            self.client_cron_visit(&mut c);
+            self.clients[fd as usize] = Some(c);
+            self.client_ring.push_back((fd, id));
         }
     }
 
-    /// client-output-buffer-limit for normal clients; checked after each
-    /// command that produced output past the fixed buffer.
-    pub fn check_output_limits(&mut self, c: &mut Client) {
+    /// One client's turn in the client cron.
+    fn client_cron_visit(&mut self, c: &mut Client) {
+        let timeout_ms = self.cfg.timeout as i64 * 1000;
+        if timeout_ms > 0
+            && !c.has(flags::BLOCKED)
+            && self.now_ms - c.last_interaction_ms > timeout_ms
+        {
+            log::debug!("Closing idle client");
+            self.free_client_async(c);
+            return;
+        }
+        if c.has(flags::OBUF_LIMIT) {
+            self.check_output_limits(c);
+            return;
+        }
+        resize_query_buffer(c, self.now_ms);
+        resize_reply_buffer(c, self.now_ms);
+    }
+
+    /// client-output-buffer-limit's hard limit for normal clients.
+    pub fn normal_obuf_hard_limit(&self) -> usize {
+        let l = self.cfg.obuf_limit(crate::config::ObufClass::Normal);
+        usize::try_from(l.hard_limit_bytes).unwrap_or(usize::MAX)
+    }
+
+    /// Whether the client's output is past its limits
+    /// (checkClientOutputBufferLimits): the hard limit, the soft limit held
+    /// for longer than its seconds, or, before AUTH, more than
+    /// UNAUTH_OUTPUT_MAX bytes in the reply list, i.e. beyond the fixed
+    /// buffer the peer is not reading (CVE-2025-21605).
+    fn output_over_limits(&mut self, c: &mut Client) -> bool {
+        if c.has(flags::OBUF_LIMIT) {
+            return true;
+        }
+        if !c.authenticated && c.reply_bytes > UNAUTH_OUTPUT_MAX {
+            return true;
+        }
         let l = self.cfg.obuf_limit(crate::config::ObufClass::Normal);
         let (hard, soft, soft_secs) =
             (l.hard_limit_bytes, l.soft_limit_bytes, l.soft_limit_seconds);
-        if hard == 0 && soft == 0 {
-            return;
-        }
         let used = c.reply_bytes as u64;
-        let mut over = hard > 0 && used >= hard;
-        if !over && soft > 0 && used >= soft {
+        if hard > 0 && used >= hard {
+            return true;
+        }
+        if soft > 0 && used >= soft {
             if c.obuf_soft_limit_since == 0 {
                 c.obuf_soft_limit_since = self.now_ms;
             } else if (self.now_ms - c.obuf_soft_limit_since) / 1000 > soft_secs as i64 {
-                over = true;
+                return true;
             }
-        } else if soft > 0 && used < soft {
+        } else {
             c.obuf_soft_limit_since = 0;
         }
-        if over {
-            log::warn!(
-                "Client id={} addr={} scheduled to be closed ASAP for overcoming of output buffer limits.",
-                c.id,
-                c.addr_string(&self.cfg.unixsocket)
-            );
-            self.stats.client_outbuf_limit_disconnections += 1;
-            self.free_client_async(c);
+        false
+    }
+
+    /// closeClientOnOutputBufferLimitReached(c, async): when the client's
+    /// output is past its limits, log it as Redis does and close it
+    /// asynchronously. Returns true when the client is (being) closed.
+    pub fn check_output_limits(&mut self, c: &mut Client) -> bool {
+        if c.has(flags::CLOSE_ASAP) {
+            return true;
         }
+        if c.reply_bytes == 0 && c.authenticated && !c.has(flags::OBUF_LIMIT) {
+            c.obuf_soft_limit_since = 0;
+            return false;
+        }
+        if !self.output_over_limits(c) {
+            return false;
+        }
+        c.flags |= flags::OBUF_LIMIT;
+        let info = crate::cmd::connection::client_info_line(self, c, None);
+        log::warn!(
+            "Client {info} scheduled to be closed ASAP for overcoming of output buffer limits."
+        );
+        self.stats.client_outbuf_limit_disconnections += 1;
+        self.free_client_async(c);
+        true
+    }
+}
+
+/// clientsCronResizeQueryBuffer: give back a query buffer that wastes more
+/// than a few KB, whole when the client is idle, else down to its recent
+/// peak; then restart the peak.
+fn resize_query_buffer(c: &mut Client, now_ms: i64) {
+    let alloc = c.querybuf.capacity();
+    if c.querybuf.avail() > 4 * 1024 {
+        let idle = (now_ms - c.last_interaction_ms) / 1000 > 2;
+        let pending_bulk = if c.bulklen >= 0 {
+            c.bulklen as usize + 2
+        } else {
+            0
+        };
+        if idle {
+            c.querybuf.remove_free_space();
+        } else if alloc > QUERYBUF_RESIZE_THRESHOLD && alloc / 2 > c.querybuf_peak {
+            let keep = c.querybuf.len().max(c.querybuf_peak).max(pending_bulk);
+            c.querybuf.shrink_to(keep);
+        }
+    }
+    c.querybuf_peak = c.querybuf.len();
+    if c.bulklen >= 0 && c.bulklen as usize + 2 > c.querybuf_peak {
+        c.querybuf_peak = c.bulklen as usize + 2;
+    }
+}
+
+/// clientsCronResizeOutputBuffer: halve-or-more the fixed reply buffer when
+/// its recent peak used less than half (down to REPLY_MIN), grow it back
+/// towards REPLY_CHUNK when the peak filled it; the peak restarts every
+/// REPLY_PEAK_RESET_MS so an idle client's buffer ends up small.
+fn resize_reply_buffer(c: &mut Client, now_ms: i64) {
+    let size = c.buf.capacity();
+    let new_size = if size / 2 >= client::REPLY_MIN && c.buf_peak < size / 2 {
+        (c.buf_peak + 1).max(client::REPLY_MIN)
+    } else if size * 2 < client::REPLY_CHUNK * 2 && c.buf_peak == size {
+        (size * 2).min(client::REPLY_CHUNK)
+    } else {
+        0
+    };
+    if now_ms - c.buf_peak_reset_ms >= REPLY_PEAK_RESET_MS {
+        c.buf_peak = c.buf.len();
+        c.buf_peak_reset_ms = now_ms;
+    }
+    // Unsent bytes move along (`sentlen` indexes the same contents).
+    if new_size > 0 && new_size >= c.buf.len() {
+        let mut nb = Vec::with_capacity(new_size);
+        nb.extend_from_slice(&c.buf);
+        c.buf = nb;
     }
 }
 

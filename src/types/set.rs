@@ -190,22 +190,36 @@ impl Set {
     }
 
     pub fn for_each(&self, mut f: impl FnMut(&[u8])) {
+        self.for_each_while(|m| {
+            f(m);
+            true
+        });
+    }
+
+    /// Calls `f` on members in storage order until it returns false.
+    pub fn for_each_while(&self, mut f: impl FnMut(&[u8]) -> bool) {
         match self {
             Set::Intset(s) => {
                 let mut b = itoa::Buffer::new();
                 for v in s.iter() {
-                    f(b.format(v).as_bytes());
+                    if !f(b.format(v).as_bytes()) {
+                        return;
+                    }
                 }
             }
             Set::Listpack(lp) => {
                 let mut b = [0u8; crate::ds::sds::LL_STR_MAX];
                 for v in lp.iter() {
-                    f(v.to_bytes(&mut b));
+                    if !f(v.to_bytes(&mut b)) {
+                        return;
+                    }
                 }
             }
             Set::Table(d) => {
                 for k in d.iter() {
-                    f(k);
+                    if !f(k) {
+                        return;
+                    }
                 }
             }
         }
