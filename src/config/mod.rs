@@ -792,6 +792,8 @@ impl Config {
         TABLE
             .iter()
             .filter(|d| d.has_no_effect() && table::render(d, self) != table::render(d, def))
+            // `save ""` asks for no snapshots, which is what happens.
+            .filter(|d| !(d.name == "save" && self.save.is_empty()))
             .map(|d| d.name)
             .collect()
     }

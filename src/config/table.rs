@@ -532,7 +532,8 @@ pub(crate) static TABLE: &[Desc] = &[
     d_stored!("cluster-announce-bus-port", None, NONE, Stored::Int { min: 0, max: 65535 }, "0"),
     d_stored!("cluster-announce-tls-port", None, NONE, Stored::Int { min: 0, max: 65535 }, "0"),
     d_stored!("cluster-preferred-endpoint-type", None, NONE, Stored::Enum(&["ip", "hostname", "unknown-endpoint"]), "ip"),
-    // TLS (CONFIG SET refuses to turn it on: see the server's apply hook)
+    // TLS (there is no TLS: CONFIG SET refuses to turn it on, see
+    // cmd::server_cmds::config_set_command)
     d_stored!("tls-port", None, NONE, Stored::Int { min: 0, max: 65535 }, "0"),
     d_stored!("tls-cert-file", None, NONE, Stored::Str(None), ""),
     d_stored!("tls-key-file", None, NONE, Stored::Str(None), ""),
@@ -882,10 +883,12 @@ pub(crate) fn rewrite_lines(d: &Desc, cfg: &Config) -> Vec<(&'static str, String
                 // No master: no line (Redis drops old `replicaof` lines).
                 return Vec::new();
             }
-            let words = if ty.is_multi_arg() && !v.is_empty() {
-                String::from_utf8_lossy(v).into_owned()
-            } else {
+            // Strings are written quoted (they may hold any bytes); an
+            // empty multi-word value as `""` so it is not read as missing.
+            let words = if matches!(ty, Stored::Str(_) | Stored::KeyspaceEvents) || v.is_empty() {
                 repr(v)
+            } else {
+                String::from_utf8_lossy(v).into_owned()
             };
             single(words)
         }
