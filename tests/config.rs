@@ -264,7 +264,9 @@ fn same(p: &mut Pair, args: &[&[u8]]) -> Vec<u8> {
         String::from_utf8_lossy(&ours),
         String::from_utf8_lossy(&theirs),
         "ferrodis (left) and redis-server (right) differ on {:?}",
-        args.iter().map(|a| String::from_utf8_lossy(a)).collect::<Vec<_>>()
+        args.iter()
+            .map(|a| String::from_utf8_lossy(a))
+            .collect::<Vec<_>>()
     );
     ours
 }
@@ -353,7 +355,10 @@ fn config_get_all_then_set_each_back_behaves_like_redis() {
     }
     // Every Redis 7.0 parameter exists in ferrodis (locale-collate and
     // set-max-listpack-* are ferrodis/7.2 extras, the cpulists too).
-    let missing: Vec<&String> = theirs.keys().filter(|k| !ours_map.contains_key(*k)).collect();
+    let missing: Vec<&String> = theirs
+        .keys()
+        .filter(|k| !ours_map.contains_key(*k))
+        .collect();
     assert!(missing.is_empty(), "missing in ferrodis: {missing:?}");
     assert!(shared > 180, "only {shared} shared parameters");
     // Setting everything back changed nothing.
@@ -432,7 +437,13 @@ fn config_set_enum_and_special_values_render_like_redis() {
         same_str(&mut p, &["CONFIG", "GET", name]);
     }
     // Immutable ones, the same error.
-    for name in ["replicaof", "slaveof", "cluster-enabled", "aclfile", "socket-mark-id"] {
+    for name in [
+        "replicaof",
+        "slaveof",
+        "cluster-enabled",
+        "aclfile",
+        "socket-mark-id",
+    ] {
         same_str(&mut p, &["CONFIG", "SET", name, "x"]);
     }
     // Hidden ones answer only their exact name.
@@ -510,7 +521,10 @@ fn config_set_port_listens_on_the_new_port_and_rolls_back_when_busy() {
     // serving on their old port.
     let busy = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
     let busy_port = busy.local_addr().unwrap().port().to_string();
-    let reply = same_str(&mut p, &["CONFIG", "SET", "maxmemory", "100", "port", &busy_port]);
+    let reply = same_str(
+        &mut p,
+        &["CONFIG", "SET", "maxmemory", "100", "port", &busy_port],
+    );
     assert_eq!(
         String::from_utf8_lossy(&reply),
         "-ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs.\r\n"
@@ -522,8 +536,18 @@ fn config_set_port_listens_on_the_new_port_and_rolls_back_when_busy() {
     // A free port: listening there, and no longer on the old one.
     let new_a = common::free_port();
     let new_b = common::free_port();
-    p.a.send(&common::resp(&[b"CONFIG", b"SET", b"port", new_a.to_string().as_bytes()]));
-    p.b.send(&common::resp(&[b"CONFIG", b"SET", b"port", new_b.to_string().as_bytes()]));
+    p.a.send(&common::resp(&[
+        b"CONFIG",
+        b"SET",
+        b"port",
+        new_a.to_string().as_bytes(),
+    ]));
+    p.b.send(&common::resp(&[
+        b"CONFIG",
+        b"SET",
+        b"port",
+        new_b.to_string().as_bytes(),
+    ]));
     assert_eq!(read_reply(&mut p.a), b"+OK\r\n");
     assert_eq!(read_reply(&mut p.b), b"+OK\r\n");
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -532,7 +556,10 @@ fn config_set_port_listens_on_the_new_port_and_rolls_back_when_busy() {
         std::thread::sleep(Duration::from_millis(20));
     }
     assert!(!connects(old_a), "ferrodis still listens on its old port");
-    assert!(!connects(old_b), "redis-server still listens on its old port");
+    assert!(
+        !connects(old_b),
+        "redis-server still listens on its old port"
+    );
     let mut c = redis::Client::open(format!("redis://127.0.0.1:{new_a}/"))
         .unwrap()
         .get_connection()
@@ -549,7 +576,10 @@ fn config_set_port_listens_on_the_new_port_and_rolls_back_when_busy() {
 fn config_set_bind_rebinds_and_rolls_back_on_failure() {
     let mut p = Pair::start_with(&["--bind", "127.0.0.1"]);
     // An address this host does not have: both refuse and keep listening.
-    let reply = same_str(&mut p, &["CONFIG", "SET", "bind", "127.0.0.1 192.0.2.1", "hz", "20"]);
+    let reply = same_str(
+        &mut p,
+        &["CONFIG", "SET", "bind", "127.0.0.1 192.0.2.1", "hz", "20"],
+    );
     assert_eq!(
         String::from_utf8_lossy(&reply),
         "-ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses.\r\n"
@@ -647,7 +677,9 @@ fn both_on_file(conf: &std::path::Path, tag: &str) -> String {
         if OWN_VALUES.contains(&name.as_str()) {
             continue;
         }
-        let mine = a.get(name).unwrap_or_else(|| panic!("{name} missing in ferrodis"));
+        let mine = a
+            .get(name)
+            .unwrap_or_else(|| panic!("{name} missing in ferrodis"));
         assert_eq!(
             String::from_utf8_lossy(mine),
             String::from_utf8_lossy(v),
@@ -715,7 +747,13 @@ fn config_file_with_every_redis_70_directive_loads_with_the_same_values() {
         .lines()
         .find(|l| l.contains("have no effect yet"))
         .unwrap_or_else(|| panic!("no warning in {log}"));
-    for name in ["replica-serve-stale-data", "busy-reply-threshold", "notify-keyspace-events", "save", "replicaof"] {
+    for name in [
+        "replica-serve-stale-data",
+        "busy-reply-threshold",
+        "notify-keyspace-events",
+        "save",
+        "replicaof",
+    ] {
         assert!(warning.contains(name), "{name} not named in: {warning}");
     }
     assert!(!warning.contains("hz"), "{warning}");

@@ -460,7 +460,9 @@ pub fn config_set_command(srv: &mut Server, c: &mut Client, a: &Args) {
             "tls-port" | "tls-replication" | "tls-cluster"
                 if ["tls-port", "tls-replication", "tls-cluster"]
                     .iter()
-                    .any(|n| !matches!(cfg.get_value(n.as_bytes()).as_deref(), Some("0" | "no"))) =>
+                    .any(|n| {
+                        !matches!(cfg.get_value(n.as_bytes()).as_deref(), Some("0" | "no"))
+                    }) =>
             {
                 log::warn!("Failed to configure TLS: ferrodis has no TLS support yet.");
                 Err("Unable to update TLS configuration. Check server logs.".into())

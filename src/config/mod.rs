@@ -781,7 +781,8 @@ impl Config {
     /// The CONFIG GET value of one directive (name or alias), as text
     /// (bytes that are not UTF-8 are replaced; for logs and tests).
     pub fn get_value(&self, name: &[u8]) -> Option<String> {
-        table::lookup(name).map(|(d, _)| String::from_utf8_lossy(&table::render(d, self)).into_owned())
+        table::lookup(name)
+            .map(|(d, _)| String::from_utf8_lossy(&table::render(d, self)).into_owned())
     }
 
     /// Directives that are set to a non-default value but whose feature

@@ -21,14 +21,20 @@ pub(crate) enum Stored {
     /// [`ACTIVEDEFRAG_ERR`]).
     ActiveDefrag,
     /// `string2ll` then a signed range check.
-    Int { min: i64, max: i64 },
+    Int {
+        min: i64,
+        max: i64,
+    },
     /// `memtoull` then an unsigned range check.
-    Memory { min: u64, max: u64 },
+    Memory {
+        min: u64,
+        max: u64,
+    },
     Enum(&'static [&'static str]),
     /// Enum of bit flags, one or more words (`shutdown-on-sigterm`).
     ShutdownFlags,
     /// Any bytes, with an optional extra check (Redis `is_valid_fn`).
-    Str(Option<fn(&[u8]) -> Result<(), &'static str>>),
+    Str(Option<super::table::StrCheck>),
     /// `notify-keyspace-events`.
     KeyspaceEvents,
     /// `oom-score-adj-values`: three integers in -2000..=2000.
@@ -74,14 +80,18 @@ impl Stored {
             Stored::Int { min, max } => {
                 let v = string2ll(one).ok_or("argument couldn't be parsed into an integer")?;
                 if v < *min || v > *max {
-                    return Err(format!("argument must be between {min} and {max} inclusive"));
+                    return Err(format!(
+                        "argument must be between {min} and {max} inclusive"
+                    ));
                 }
                 Ok(v.to_string().into_bytes())
             }
             Stored::Memory { min, max } => {
                 let v = memtoull(one).ok_or("argument must be a memory value")?;
                 if v < *min || v > *max {
-                    return Err(format!("argument must be between {min} and {max} inclusive"));
+                    return Err(format!(
+                        "argument must be between {min} and {max} inclusive"
+                    ));
                 }
                 Ok(v.to_string().into_bytes())
             }
@@ -121,7 +131,8 @@ impl Stored {
                 };
                 let mut out = Vec::new();
                 for a in args {
-                    let p = string2d(a).ok_or("Invalid latency-tracking-info-percentiles parameters")?;
+                    let p = string2d(a)
+                        .ok_or("Invalid latency-tracking-info-percentiles parameters")?;
                     if !(0.0..=100.0).contains(&p) {
                         return Err("latency-tracking-info-percentiles parameters should sit between [0.0,100.0]".into());
                     }
@@ -302,8 +313,7 @@ pub(crate) fn check_proc_title_template(s: &[u8]) -> Result<(), &'static str> {
 
 /// Redis `isValidAnnouncedHostname`.
 pub(crate) fn check_hostname(s: &[u8]) -> Result<(), &'static str> {
-    if s
-        .iter()
+    if s.iter()
         .all(|&c| c.is_ascii_alphanumeric() || c == b'-' || c == b'.')
     {
         Ok(())
@@ -334,13 +344,20 @@ mod tests {
         assert_eq!(p(&k, &["AKEmnd"]).unwrap(), "AKEm");
         assert_eq!(p(&k, &["dtehzslnx$g"]).unwrap(), "A");
         assert_eq!(p(&k, &[""]).unwrap(), "");
-        assert!(p(&k, &["q"]).unwrap_err().starts_with("Invalid event class"));
+        assert!(
+            p(&k, &["q"])
+                .unwrap_err()
+                .starts_with("Invalid event class")
+        );
     }
 
     #[test]
     fn multi_word_specials() {
         let f = Stored::ShutdownFlags;
-        assert_eq!(p(&f, &["now", "nosave", "force"]).unwrap(), "nosave now force");
+        assert_eq!(
+            p(&f, &["now", "nosave", "force"]).unwrap(),
+            "nosave now force"
+        );
         assert_eq!(p(&f, &["default", "now"]).unwrap(), "now");
         assert_eq!(p(&f, &["default"]).unwrap(), "default");
         assert!(p(&f, &["save", "nosave"]).is_err());
