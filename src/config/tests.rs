@@ -910,3 +910,65 @@ fn rewrite_matches_output_buffer_lines_by_class() {
     );
     assert_eq!(load(Some(&path), &[]).unwrap(), cfg);
 }
+
+#[test]
+fn stored_directives_rewrite_and_reload_to_the_same_values() {
+    let dir = tmpdir("stored");
+    let path = dir.join("ferrodis.conf");
+    fs::write(&path, "slaveof 10.0.0.1 6380\nport 7000\n").unwrap();
+    let mut cfg = load(Some(&path), &[]).unwrap();
+    assert_eq!(cfg.get_value(b"replicaof").unwrap(), "10.0.0.1 6380");
+    cfg.set(&[
+        (b"notify-keyspace-events", b"KEA"),
+        (b"oom-score-adj-values", b"1 2 3"),
+        (b"latency-tracking-info-percentiles", b""),
+        (b"masterauth", b"se cr\xffet"),
+        (b"shutdown-on-sigterm", b"now nosave"),
+        (b"maxmemory-clients", b"10%"),
+    ])
+    .unwrap();
+    cfg.rewrite(&path).unwrap();
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains("replicaof 10.0.0.1 6380\n"), "{text}");
+    assert!(text.contains("notify-keyspace-events \"AKE\"\n"), "{text}");
+    assert!(
+        text.contains("latency-tracking-info-percentiles \"\"\n"),
+        "{text}"
+    );
+    let back = load(Some(&path), &[]).unwrap();
+    assert_eq!(back.stored, cfg.stored);
+    assert_eq!(
+        back.get_value(b"shutdown-on-sigterm").unwrap(),
+        "nosave now"
+    );
+    assert_eq!(
+        back.without_effect().len(),
+        7,
+        "{:?}",
+        back.without_effect()
+    );
+}
+
+#[test]
+fn string_directives_keep_any_bytes_and_paths_must_be_utf8() {
+    let mut cfg = Config::default();
+    cfg.set(&[(b"requirepass", b"\xff\x00p"), (b"masteruser", b"u\xe9")])
+        .unwrap();
+    assert_eq!(cfg.requirepass, b"\xff\x00p");
+    let got = cfg.get("requirepass".as_bytes());
+    assert_eq!(got, [("requirepass".to_string(), b"\xff\x00p".to_vec())]);
+    // Paths handed to the OS stay UTF-8.
+    let dir = tmpdir("bytes");
+    let path = dir.join("ferrodis.conf");
+    fs::write(
+        &path,
+        b"dbfilename \"d\\xe9.rdb\"\npidfile \"/tmp/\\xff.pid\"\n",
+    )
+    .unwrap();
+    match load(Some(&path), &[]) {
+        Err(ConfigError::Line { line, msg, .. }) => {
+            assert_eq!((line, msg.as_str()), (2, "argument must be valid UTF-8"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
