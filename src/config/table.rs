@@ -243,7 +243,8 @@ const I64MAX: i64 = i64::MAX;
 const MB: u64 = 1024 * 1024;
 
 /// Every supported directive, grouped like `ferrodis.conf`. Ranges and
-/// flags follow Redis 7's `static_configs[]`.
+/// flags follow Redis 7's `static_configs[]`. One line per directive.
+#[rustfmt::skip]
 pub(crate) static TABLE: &[Desc] = &[
     // --- network ---------------------------------------------------------
     d_int!("port", None, NONE, port: u16, 0, 65535),
@@ -476,561 +477,109 @@ pub(crate) static TABLE: &[Desc] = &[
     // --- accepted, no effect yet (Redis 7.0 types, ranges and defaults) ---
     // network / general
     d_stored!("bind-source-addr", None, NONE, Stored::Str(None), ""),
-    d_stored!(
-        "socket-mark-id",
-        None,
-        IMMUTABLE,
-        Stored::Int {
-            min: 0,
-            max: U32MAX
-        },
-        "0"
-    ),
+    d_stored!("socket-mark-id", None, IMMUTABLE, Stored::Int { min: 0, max: U32MAX }, "0"),
     d_stored!("syslog-ident", None, IMMUTABLE, Stored::Str(None), "redis"),
-    d_stored!(
-        "syslog-facility",
-        None,
-        IMMUTABLE,
-        Stored::Enum(&[
-            "user", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"
-        ]),
-        "local0"
-    ),
-    d_stored!(
-        "proc-title-template",
-        None,
-        NONE,
-        Stored::Str(Some(stored::check_proc_title_template)),
-        "{title} {listen-addr} {server-mode}"
-    ),
+    d_stored!("syslog-facility", None, IMMUTABLE, Stored::Enum(&[ "user", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7" ]), "local0"),
+    d_stored!("proc-title-template", None, NONE, Stored::Str(Some(stored::check_proc_title_template)), "{title} {listen-addr} {server-mode}"),
     d_stored!("crash-memcheck-enabled", None, NONE, Stored::Bool, "yes"),
     d_stored!("use-exit-on-panic", None, HIDDEN, Stored::Bool, "no"),
-    d_stored!(
-        "watchdog-period",
-        None,
-        HIDDEN,
-        Stored::Int {
-            min: 0,
-            max: I32MAX
-        },
-        "0"
-    ),
+    d_stored!("watchdog-period", None, HIDDEN, Stored::Int { min: 0, max: I32MAX }, "0"),
     d_stored!("ignore-warnings", None, NONE, Stored::Str(None), ""),
     d_stored!("jemalloc-bg-thread", None, NONE, Stored::Bool, "yes"),
-    d_stored!(
-        "oom-score-adj-values",
-        None,
-        NONE,
-        Stored::OomScoreAdjValues,
-        "0 200 800"
-    ),
-    d_stored!(
-        "shutdown-on-sigint",
-        None,
-        NONE,
-        Stored::ShutdownFlags,
-        "default"
-    ),
-    d_stored!(
-        "shutdown-on-sigterm",
-        None,
-        NONE,
-        Stored::ShutdownFlags,
-        "default"
-    ),
-    d_stored!(
-        "shutdown-timeout",
-        None,
-        NONE,
-        Stored::Int {
-            min: 0,
-            max: I32MAX
-        },
-        "10"
-    ),
+    d_stored!("oom-score-adj-values", None, NONE, Stored::OomScoreAdjValues, "0 200 800"),
+    d_stored!("shutdown-on-sigint", None, NONE, Stored::ShutdownFlags, "default"),
+    d_stored!("shutdown-on-sigterm", None, NONE, Stored::ShutdownFlags, "default"),
+    d_stored!("shutdown-timeout", None, NONE, Stored::Int { min: 0, max: I32MAX }, "10"),
     // snapshotting / append only file
     d_stored!("rdb-del-sync-files", None, NONE, Stored::Bool, "no"),
-    d_stored!(
-        "rdb-save-incremental-fsync",
-        None,
-        NONE,
-        Stored::Bool,
-        "yes"
-    ),
-    d_stored!(
-        "aof-rewrite-incremental-fsync",
-        None,
-        NONE,
-        Stored::Bool,
-        "yes"
-    ),
+    d_stored!("rdb-save-incremental-fsync", None, NONE, Stored::Bool, "yes"),
+    d_stored!("aof-rewrite-incremental-fsync", None, NONE, Stored::Bool, "yes"),
     d_stored!("aof-disable-auto-gc", None, NONE, Stored::Bool, "no"),
-    d_stored!(
-        "sanitize-dump-payload",
-        None,
-        NONE,
-        Stored::Enum(&["no", "yes", "clients"]),
-        "no"
-    ),
-    d_stored!(
-        "rdb-key-save-delay",
-        None,
-        HIDDEN,
-        Stored::Int {
-            min: i32::MIN as i64,
-            max: I32MAX
-        },
-        "0"
-    ),
-    d_stored!(
-        "key-load-delay",
-        None,
-        HIDDEN,
-        Stored::Int {
-            min: i32::MIN as i64,
-            max: I32MAX
-        },
-        "0"
-    ),
-    d_stored!(
-        "loading-process-events-interval-bytes",
-        None,
-        HIDDEN,
-        Stored::Int {
-            min: 1024,
-            max: I32MAX
-        },
-        "2097152"
-    ),
+    d_stored!("sanitize-dump-payload", None, NONE, Stored::Enum(&["no", "yes", "clients"]), "no"),
+    d_stored!("rdb-key-save-delay", None, HIDDEN, Stored::Int { min: i32::MIN as i64, max: I32MAX }, "0"),
+    d_stored!("key-load-delay", None, HIDDEN, Stored::Int { min: i32::MIN as i64, max: I32MAX }, "0"),
+    d_stored!("loading-process-events-interval-bytes", None, HIDDEN, Stored::Int { min: 1024, max: I32MAX }, "2097152"),
     // replication
-    d_stored!(
-        "replicaof",
-        Some("slaveof"),
-        IMMUTABLE,
-        Stored::ReplicaOf,
-        ""
-    ),
+    d_stored!("replicaof", Some("slaveof"), IMMUTABLE, Stored::ReplicaOf, ""),
     d_stored!("masterauth", None, SENSITIVE, Stored::Str(None), ""),
     d_stored!("masteruser", None, SENSITIVE, Stored::Str(None), ""),
-    d_stored!(
-        "replica-serve-stale-data",
-        Some("slave-serve-stale-data"),
-        NONE,
-        Stored::Bool,
-        "yes"
-    ),
+    d_stored!("replica-serve-stale-data", Some("slave-serve-stale-data"), NONE, Stored::Bool, "yes"),
     d_stored!("repl-diskless-sync", None, NONE, Stored::Bool, "yes"),
-    d_stored!(
-        "repl-diskless-sync-delay",
-        None,
-        NONE,
-        Stored::Int {
-            min: 0,
-            max: I32MAX
-        },
-        "5"
-    ),
-    d_stored!(
-        "repl-diskless-sync-max-replicas",
-        None,
-        NONE,
-        Stored::Int {
-            min: 0,
-            max: I32MAX
-        },
-        "0"
-    ),
-    d_stored!(
-        "repl-diskless-load",
-        None,
-        NONE,
-        Stored::Enum(&["disabled", "on-empty-db", "swapdb"]),
-        "disabled"
-    ),
-    d_stored!(
-        "repl-ping-replica-period",
-        Some("repl-ping-slave-period"),
-        NONE,
-        Stored::Int {
-            min: 1,
-            max: I32MAX
-        },
-        "10"
-    ),
-    d_stored!(
-        "repl-timeout",
-        None,
-        NONE,
-        Stored::Int {
-            min: 1,
-            max: I32MAX
-        },
-        "60"
-    ),
+    d_stored!("repl-diskless-sync-delay", None, NONE, Stored::Int { min: 0, max: I32MAX }, "5"),
+    d_stored!("repl-diskless-sync-max-replicas", None, NONE, Stored::Int { min: 0, max: I32MAX }, "0"),
+    d_stored!("repl-diskless-load", None, NONE, Stored::Enum(&["disabled", "on-empty-db", "swapdb"]), "disabled"),
+    d_stored!("repl-ping-replica-period", Some("repl-ping-slave-period"), NONE, Stored::Int { min: 1, max: I32MAX }, "10"),
+    d_stored!("repl-timeout", None, NONE, Stored::Int { min: 1, max: I32MAX }, "60"),
     d_stored!("repl-disable-tcp-nodelay", None, NONE, Stored::Bool, "no"),
-    d_stored!(
-        "repl-backlog-ttl",
-        None,
-        NONE,
-        Stored::Int {
-            min: 0,
-            max: I64MAX
-        },
-        "3600"
-    ),
-    d_stored!(
-        "replica-priority",
-        Some("slave-priority"),
-        NONE,
-        Stored::Int {
-            min: 0,
-            max: I32MAX
-        },
-        "100"
-    ),
+    d_stored!("repl-backlog-ttl", None, NONE, Stored::Int { min: 0, max: I64MAX }, "3600"),
+    d_stored!("replica-priority", Some("slave-priority"), NONE, Stored::Int { min: 0, max: I32MAX }, "100"),
     d_stored!("replica-announced", None, NONE, Stored::Bool, "yes"),
-    d_stored!(
-        "replica-announce-ip",
-        Some("slave-announce-ip"),
-        NONE,
-        Stored::Str(None),
-        ""
-    ),
-    d_stored!(
-        "replica-announce-port",
-        Some("slave-announce-port"),
-        NONE,
-        Stored::Int { min: 0, max: 65535 },
-        "0"
-    ),
-    d_stored!(
-        "replica-ignore-maxmemory",
-        Some("slave-ignore-maxmemory"),
-        NONE,
-        Stored::Bool,
-        "yes"
-    ),
-    d_stored!(
-        "replica-ignore-disk-write-errors",
-        None,
-        NONE,
-        Stored::Bool,
-        "no"
-    ),
-    d_stored!(
-        "min-replicas-to-write",
-        Some("min-slaves-to-write"),
-        NONE,
-        Stored::Int {
-            min: 0,
-            max: I32MAX
-        },
-        "0"
-    ),
-    d_stored!(
-        "min-replicas-max-lag",
-        Some("min-slaves-max-lag"),
-        NONE,
-        Stored::Int {
-            min: 0,
-            max: I32MAX
-        },
-        "10"
-    ),
-    d_stored!(
-        "propagation-error-behavior",
-        None,
-        NONE,
-        Stored::Enum(&["ignore", "panic", "panic-on-replicas"]),
-        "ignore"
-    ),
+    d_stored!("replica-announce-ip", Some("slave-announce-ip"), NONE, Stored::Str(None), ""),
+    d_stored!("replica-announce-port", Some("slave-announce-port"), NONE, Stored::Int { min: 0, max: 65535 }, "0"),
+    d_stored!("replica-ignore-maxmemory", Some("slave-ignore-maxmemory"), NONE, Stored::Bool, "yes"),
+    d_stored!("replica-ignore-disk-write-errors", None, NONE, Stored::Bool, "no"),
+    d_stored!("min-replicas-to-write", Some("min-slaves-to-write"), NONE, Stored::Int { min: 0, max: I32MAX }, "0"),
+    d_stored!("min-replicas-max-lag", Some("min-slaves-max-lag"), NONE, Stored::Int { min: 0, max: I32MAX }, "10"),
+    d_stored!("propagation-error-behavior", None, NONE, Stored::Enum(&["ignore", "panic", "panic-on-replicas"]), "ignore"),
     // security / ACL
     d_stored!("aclfile", None, IMMUTABLE, Stored::Str(None), ""),
-    d_stored!(
-        "acllog-max-len",
-        None,
-        NONE,
-        Stored::Int {
-            min: 0,
-            max: I64MAX
-        },
-        "128"
-    ),
-    d_stored!(
-        "acl-pubsub-default",
-        None,
-        NONE,
-        Stored::Enum(&["allchannels", "resetchannels"]),
-        "resetchannels"
-    ),
+    d_stored!("acllog-max-len", None, NONE, Stored::Int { min: 0, max: I64MAX }, "128"),
+    d_stored!("acl-pubsub-default", None, NONE, Stored::Enum(&["allchannels", "resetchannels"]), "resetchannels"),
     // memory management, clients
-    d_stored!(
-        "maxmemory-clients",
-        None,
-        NONE,
-        Stored::MemoryOrPercent,
-        "0"
-    ),
-    d_stored!(
-        "tracking-table-max-keys",
-        None,
-        NONE,
-        Stored::Int {
-            min: 0,
-            max: I64MAX
-        },
-        "1000000"
-    ),
+    d_stored!("maxmemory-clients", None, NONE, Stored::MemoryOrPercent, "0"),
+    d_stored!("tracking-table-max-keys", None, NONE, Stored::Int { min: 0, max: I64MAX }, "1000000"),
     // keyspace notifications, latency
-    d_stored!(
-        "notify-keyspace-events",
-        None,
-        NONE,
-        Stored::KeyspaceEvents,
-        ""
-    ),
-    d_stored!(
-        "latency-tracking-info-percentiles",
-        None,
-        NONE,
-        Stored::Percentiles,
-        "50 99 99.9"
-    ),
+    d_stored!("notify-keyspace-events", None, NONE, Stored::KeyspaceEvents, ""),
+    d_stored!("latency-tracking-info-percentiles", None, NONE, Stored::Percentiles, "50 99 99.9"),
     // active defragmentation
     d_stored!("activedefrag", None, NONE, Stored::ActiveDefrag, "no"),
-    d_stored!(
-        "active-defrag-ignore-bytes",
-        None,
-        NONE,
-        Stored::Memory {
-            min: 1,
-            max: I64MAX as u64
-        },
-        "104857600"
-    ),
-    d_stored!(
-        "active-defrag-threshold-lower",
-        None,
-        NONE,
-        Stored::Int { min: 0, max: 1000 },
-        "10"
-    ),
-    d_stored!(
-        "active-defrag-threshold-upper",
-        None,
-        NONE,
-        Stored::Int { min: 0, max: 1000 },
-        "100"
-    ),
-    d_stored!(
-        "active-defrag-cycle-min",
-        None,
-        NONE,
-        Stored::Int { min: 1, max: 99 },
-        "1"
-    ),
-    d_stored!(
-        "active-defrag-cycle-max",
-        None,
-        NONE,
-        Stored::Int { min: 1, max: 99 },
-        "25"
-    ),
-    d_stored!(
-        "active-defrag-max-scan-fields",
-        None,
-        NONE,
-        Stored::Int {
-            min: 1,
-            max: I64MAX
-        },
-        "1000"
-    ),
+    d_stored!("active-defrag-ignore-bytes", None, NONE, Stored::Memory { min: 1, max: I64MAX as u64 }, "104857600"),
+    d_stored!("active-defrag-threshold-lower", None, NONE, Stored::Int { min: 0, max: 1000 }, "10"),
+    d_stored!("active-defrag-threshold-upper", None, NONE, Stored::Int { min: 0, max: 1000 }, "100"),
+    d_stored!("active-defrag-cycle-min", None, NONE, Stored::Int { min: 1, max: 99 }, "1"),
+    d_stored!("active-defrag-cycle-max", None, NONE, Stored::Int { min: 1, max: 99 }, "25"),
+    d_stored!("active-defrag-max-scan-fields", None, NONE, Stored::Int { min: 1, max: I64MAX }, "1000"),
     // cluster
     d_stored!("cluster-enabled", None, IMMUTABLE, Stored::Bool, "no"),
-    d_stored!(
-        "cluster-config-file",
-        None,
-        IMMUTABLE,
-        Stored::Str(None),
-        "nodes.conf"
-    ),
-    d_stored!(
-        "cluster-port",
-        None,
-        IMMUTABLE,
-        Stored::Int { min: 0, max: 65535 },
-        "0"
-    ),
-    d_stored!(
-        "cluster-node-timeout",
-        None,
-        NONE,
-        Stored::Int {
-            min: 0,
-            max: I64MAX
-        },
-        "15000"
-    ),
-    d_stored!(
-        "cluster-replica-validity-factor",
-        Some("cluster-slave-validity-factor"),
-        NONE,
-        Stored::Int {
-            min: 0,
-            max: I32MAX
-        },
-        "10"
-    ),
-    d_stored!(
-        "cluster-migration-barrier",
-        None,
-        NONE,
-        Stored::Int {
-            min: 0,
-            max: I32MAX
-        },
-        "1"
-    ),
-    d_stored!(
-        "cluster-allow-replica-migration",
-        None,
-        NONE,
-        Stored::Bool,
-        "yes"
-    ),
-    d_stored!(
-        "cluster-require-full-coverage",
-        None,
-        NONE,
-        Stored::Bool,
-        "yes"
-    ),
-    d_stored!(
-        "cluster-replica-no-failover",
-        Some("cluster-slave-no-failover"),
-        NONE,
-        Stored::Bool,
-        "no"
-    ),
-    d_stored!(
-        "cluster-allow-reads-when-down",
-        None,
-        NONE,
-        Stored::Bool,
-        "no"
-    ),
-    d_stored!(
-        "cluster-allow-pubsubshard-when-down",
-        None,
-        NONE,
-        Stored::Bool,
-        "yes"
-    ),
-    d_stored!(
-        "cluster-link-sendbuf-limit",
-        None,
-        NONE,
-        Stored::Memory {
-            min: 0,
-            max: u64::MAX
-        },
-        "0"
-    ),
+    d_stored!("cluster-config-file", None, IMMUTABLE, Stored::Str(None), "nodes.conf"),
+    d_stored!("cluster-port", None, IMMUTABLE, Stored::Int { min: 0, max: 65535 }, "0"),
+    d_stored!("cluster-node-timeout", None, NONE, Stored::Int { min: 0, max: I64MAX }, "15000"),
+    d_stored!("cluster-replica-validity-factor", Some("cluster-slave-validity-factor"), NONE, Stored::Int { min: 0, max: I32MAX }, "10"),
+    d_stored!("cluster-migration-barrier", None, NONE, Stored::Int { min: 0, max: I32MAX }, "1"),
+    d_stored!("cluster-allow-replica-migration", None, NONE, Stored::Bool, "yes"),
+    d_stored!("cluster-require-full-coverage", None, NONE, Stored::Bool, "yes"),
+    d_stored!("cluster-replica-no-failover", Some("cluster-slave-no-failover"), NONE, Stored::Bool, "no"),
+    d_stored!("cluster-allow-reads-when-down", None, NONE, Stored::Bool, "no"),
+    d_stored!("cluster-allow-pubsubshard-when-down", None, NONE, Stored::Bool, "yes"),
+    d_stored!("cluster-link-sendbuf-limit", None, NONE, Stored::Memory { min: 0, max: u64::MAX }, "0"),
     d_stored!("cluster-announce-ip", None, NONE, Stored::Str(None), ""),
-    d_stored!(
-        "cluster-announce-hostname",
-        None,
-        NONE,
-        Stored::Str(Some(stored::check_hostname)),
-        ""
-    ),
-    d_stored!(
-        "cluster-announce-port",
-        None,
-        NONE,
-        Stored::Int { min: 0, max: 65535 },
-        "0"
-    ),
-    d_stored!(
-        "cluster-announce-bus-port",
-        None,
-        NONE,
-        Stored::Int { min: 0, max: 65535 },
-        "0"
-    ),
-    d_stored!(
-        "cluster-announce-tls-port",
-        None,
-        NONE,
-        Stored::Int { min: 0, max: 65535 },
-        "0"
-    ),
-    d_stored!(
-        "cluster-preferred-endpoint-type",
-        None,
-        NONE,
-        Stored::Enum(&["ip", "hostname", "unknown-endpoint"]),
-        "ip"
-    ),
+    d_stored!("cluster-announce-hostname", None, NONE, Stored::Str(Some(stored::check_hostname)), ""),
+    d_stored!("cluster-announce-port", None, NONE, Stored::Int { min: 0, max: 65535 }, "0"),
+    d_stored!("cluster-announce-bus-port", None, NONE, Stored::Int { min: 0, max: 65535 }, "0"),
+    d_stored!("cluster-announce-tls-port", None, NONE, Stored::Int { min: 0, max: 65535 }, "0"),
+    d_stored!("cluster-preferred-endpoint-type", None, NONE, Stored::Enum(&["ip", "hostname", "unknown-endpoint"]), "ip"),
     // TLS (there is no TLS: CONFIG SET refuses to turn it on, see
     // cmd::server_cmds::config_set_command)
-    d_stored!(
-        "tls-port",
-        None,
-        NONE,
-        Stored::Int { min: 0, max: 65535 },
-        "0"
-    ),
+    d_stored!("tls-port", None, NONE, Stored::Int { min: 0, max: 65535 }, "0"),
     d_stored!("tls-cert-file", None, NONE, Stored::Str(None), ""),
     d_stored!("tls-key-file", None, NONE, Stored::Str(None), ""),
     d_stored!("tls-key-file-pass", None, SENSITIVE, Stored::Str(None), ""),
     d_stored!("tls-client-cert-file", None, NONE, Stored::Str(None), ""),
     d_stored!("tls-client-key-file", None, NONE, Stored::Str(None), ""),
-    d_stored!(
-        "tls-client-key-file-pass",
-        None,
-        SENSITIVE,
-        Stored::Str(None),
-        ""
-    ),
+    d_stored!("tls-client-key-file-pass", None, SENSITIVE, Stored::Str(None), ""),
     d_stored!("tls-dh-params-file", None, NONE, Stored::Str(None), ""),
     d_stored!("tls-ca-cert-file", None, NONE, Stored::Str(None), ""),
     d_stored!("tls-ca-cert-dir", None, NONE, Stored::Str(None), ""),
     d_stored!("tls-protocols", None, NONE, Stored::Str(None), ""),
     d_stored!("tls-ciphers", None, NONE, Stored::Str(None), ""),
     d_stored!("tls-ciphersuites", None, NONE, Stored::Str(None), ""),
-    d_stored!(
-        "tls-auth-clients",
-        None,
-        NONE,
-        Stored::Enum(&["no", "yes", "optional"]),
-        "yes"
-    ),
+    d_stored!("tls-auth-clients", None, NONE, Stored::Enum(&["no", "yes", "optional"]), "yes"),
     d_stored!("tls-replication", None, NONE, Stored::Bool, "no"),
     d_stored!("tls-cluster", None, NONE, Stored::Bool, "no"),
     d_stored!("tls-prefer-server-ciphers", None, NONE, Stored::Bool, "no"),
     d_stored!("tls-session-caching", None, NONE, Stored::Bool, "yes"),
-    d_stored!(
-        "tls-session-cache-size",
-        None,
-        NONE,
-        Stored::Int {
-            min: 0,
-            max: I32MAX
-        },
-        "20480"
-    ),
-    d_stored!(
-        "tls-session-cache-timeout",
-        None,
-        NONE,
-        Stored::Int {
-            min: 0,
-            max: I32MAX
-        },
-        "300"
-    ),
+    d_stored!("tls-session-cache-size", None, NONE, Stored::Int { min: 0, max: I32MAX }, "20480"),
+    d_stored!("tls-session-cache-timeout", None, NONE, Stored::Int { min: 0, max: I32MAX }, "300"),
 ];
 
 /// Directives Redis 7 still accepts in config files but ignores (with the
