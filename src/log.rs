@@ -108,6 +108,14 @@ impl Log for Logger {
             mark,
             r.args()
         );
+        self.write_out(&line);
+    }
+
+    fn flush(&self) {}
+}
+
+impl Logger {
+    fn write_out(&self, line: &str) {
         let path = self.file.lock().ok().and_then(|f| f.clone());
         match path {
             Some(p) => {
@@ -124,8 +132,55 @@ impl Log for Logger {
             }
         }
     }
+}
 
-    fn flush(&self) {}
+/// Redis `redisAsciiArt`, at notice level: with `always-show-logo yes`, or
+/// when logging to a terminal, a logo written raw (no line prefix) that
+/// carries the lines tools look for (`Port: <port>`, `PID: <pid>`);
+/// otherwise the one-line `Running mode=standalone, port=<port>.` notice.
+/// The art is ferrodis's own.
+pub fn ascii_art(always_show_logo: bool, logfile: &str, port: u16) {
+    use std::io::IsTerminal;
+    if !log::log_enabled!(Level::Info) {
+        return;
+    }
+    let show = always_show_logo || (logfile.is_empty() && std::io::stdout().is_terminal());
+    if !show {
+        log::info!("Running mode=standalone, port={port}.");
+        return;
+    }
+    let info = [
+        format!(
+            "ferrodis {} ({}/{}) 64 bit",
+            crate::config::REDIS_VERSION,
+            env!("FERRODIS_GIT_SHA1"),
+            env!("FERRODIS_GIT_DIRTY")
+        ),
+        String::new(),
+        "Running in standalone mode".to_string(),
+        format!("Port: {port}"),
+        format!("PID: {}", std::process::id()),
+        String::new(),
+        "compatible with Redis 7.0".to_string(),
+    ];
+    let art = [
+        r"      .----------.      ",
+        r"     /  ferrodis  \     ",
+        r"    |  ==========  |    ",
+        r"    |  |  Fe  26|  |    ",
+        r"    |  |  55.845|  |    ",
+        r"    |  ==========  |    ",
+        r"     \____________/     ",
+    ];
+    let mut out = String::from("\n");
+    for (a, i) in art.iter().zip(info.iter()) {
+        out.push_str(a);
+        out.push_str("   ");
+        out.push_str(i);
+        out.push('\n');
+    }
+    out.push('\n');
+    LOGGER.write_out(&out);
 }
 
 #[cfg(test)]

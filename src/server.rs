@@ -168,38 +168,7 @@ impl Server {
     /// Opens the listeners (listenToPort) and registers them, the signalfd
     /// and serverCron with the loop.
     pub fn listen(&mut self) -> Result<(), String> {
-        let port = self.cfg.port;
-        if port > 0 {
-            for b in self.cfg.bind.clone() {
-                // A leading '-' marks an optional address (Redis 7: "-::1"
-                // is skipped when IPv6 is unavailable).
-                let (optional, addr) = match b.strip_prefix('-') {
-                    Some(a) => (true, a.to_string()),
-                    None => (false, b.clone()),
-                };
-                let ip: std::net::IpAddr = match addr.as_str() {
-                    "*" => std::net::Ipv4Addr::UNSPECIFIED.into(),
-                    "::*" => std::net::Ipv6Addr::UNSPECIFIED.into(),
-                    a => a
-                        .parse()
-                        .map_err(|_| format!("Invalid bind address '{a}'"))?,
-                };
-                match ferrodis_ffi::net::listen_tcp(ip, port, self.cfg.tcp_backlog as i32) {
-                    Ok(fd) => self.listeners.push(Listener {
-                        fd,
-                        kind: ListenerKind::Tcp(ip, port),
-                    }),
-                    Err(e) if optional => {
-                        log::debug!("Skipping optional bind address {addr}: {e}");
-                    }
-                    Err(e) => {
-                        return Err(format!(
-                            "Warning: Could not create server TCP listening socket {addr}:{port}: {e}"
-                        ));
-                    }
-                }
-            }
-        }
+        self.listeners = crate::net::listen::open_tcp(&self.cfg)?;
         if !self.cfg.unixsocket.is_empty() {
             let path = self.cfg.unixsocket.clone();
             let fd = ferrodis_ffi::net::listen_unix(
@@ -216,11 +185,7 @@ impl Server {
         if self.listeners.is_empty() {
             return Err("Configured to not listen anywhere, exiting.".into());
         }
-        for (i, l) in self.listeners.iter().enumerate() {
-            self.el
-                .add(l.fd.as_fd(), event::READABLE, TOKEN_LISTENER | i as u64)
-                .map_err(|e| format!("epoll_ctl on a listener failed: {e}"))?;
-        }
+        crate::net::listen::register(&mut self.el, &self.listeners)?;
         self.el
             .add(self.signals.as_fd(), event::READABLE, TOKEN_SIGNAL)
             .map_err(|e| format!("epoll_ctl on the signalfd failed: {e}"))?;
@@ -438,6 +403,13 @@ pub fn run_server(cfg: Config, config_file: Option<PathBuf>) -> i32 {
             "Warning: no config file specified, using the default config. In order to specify a config file use ferrodis-server /path/to/ferrodis.conf"
         ),
     }
+    let inert = cfg.without_effect();
+    if !inert.is_empty() {
+        log::warn!(
+            "WARNING: these directives are set but have no effect yet (ferrodis does not implement their feature): {}",
+            inert.join(", ")
+        );
+    }
     let want = cfg.maxclients as u64 + RESERVED_FDS;
     let got = ferrodis_ffi::sys::raise_nofile(want);
     let mut cfg = cfg;
@@ -465,6 +437,7 @@ pub fn run_server(cfg: Config, config_file: Option<PathBuf>) -> i32 {
     {
         log::warn!("Failed to write PID file: {e}");
     }
+    crate::log::ascii_art(srv.cfg.always_show_logo, &srv.cfg.logfile, srv.cfg.port);
     crate::bio::init(&mut srv);
     crate::io_threads::init(&mut srv);
     log::info!("Server initialized");

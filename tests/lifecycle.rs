@@ -161,3 +161,83 @@ fn bad_config_line_is_fatal() {
     assert!(err.contains("FATAL CONFIG FILE ERROR"), "{err}");
     assert!(err.contains("port"), "{err}");
 }
+
+/// Polls the server log until `pred` holds (start-up lines are written
+/// before the server answers, but the file is read while it grows).
+fn log_until(s: &common::Server, pred: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let log = s.log();
+        if pred(&log) || Instant::now() > deadline {
+            return log;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn always_show_logo_prints_the_banner_with_pid_and_port() {
+    let s = common::Server::start_with(&["--always-show-logo", "yes"]);
+    let pid = s.child.id();
+    let log = log_until(&s, |l| l.contains("Ready to accept connections"));
+    // The lines tools wait for, as Redis's banner has them.
+    assert!(log.contains(&format!("PID: {pid}\n")), "{log}");
+    assert!(log.contains(&format!("Port: {}\n", s.port)), "{log}");
+    assert!(log.contains("Running in standalone mode"), "{log}");
+    assert!(!log.contains("Running mode=standalone"), "{log}");
+    let banner = log.find("PID: ").unwrap();
+    assert!(banner < log.find("Ready to accept connections").unwrap());
+}
+
+#[test]
+fn without_logo_the_running_mode_line_is_logged() {
+    // Logging to a file, not a terminal: Redis's one-line notice.
+    let s = common::Server::start();
+    let log = log_until(&s, |l| l.contains("Ready to accept connections"));
+    assert!(
+        log.contains(&format!("* Running mode=standalone, port={}.\n", s.port)),
+        "{log}"
+    );
+    assert!(!log.contains("PID: "), "{log}");
+}
+
+#[test]
+fn directives_without_effect_are_named_in_one_startup_warning() {
+    let s = common::Server::start_with(&[
+        "--notify-keyspace-events",
+        "KEA",
+        "--slave-serve-stale-data",
+        "no",
+        "--repl-diskless-sync-delay",
+        "7",
+        "--hz",
+        "20",
+    ]);
+    let log = log_until(&s, |l| l.contains("Ready to accept connections"));
+    let warnings: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("no effect yet"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{log}");
+    let w = warnings[0];
+    assert!(w.contains(" # "), "logged as a warning: {w}");
+    for name in [
+        "notify-keyspace-events",
+        "replica-serve-stale-data",
+        "repl-diskless-sync-delay",
+    ] {
+        assert!(w.contains(name), "{name} missing: {w}");
+    }
+    // Implemented ones, defaults, and `save ""` (no snapshots is what
+    // happens) are not named.
+    for name in ["hz", "save", "appendonly"] {
+        assert!(
+            !w.contains(&format!(" {name},")) && !w.ends_with(&format!(" {name}")),
+            "{w}"
+        );
+    }
+    // And CONFIG GET shows the stored values.
+    let mut c = s.conn();
+    let v: Vec<String> = common::q(&mut c, &["CONFIG", "GET", "notify-keyspace-events"]);
+    assert_eq!(v, ["notify-keyspace-events", "AKE"]);
+}

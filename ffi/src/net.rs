@@ -49,6 +49,23 @@ pub fn listen_tcp(addr: IpAddr, port: u16, backlog: i32) -> io::Result<OwnedFd> 
     Ok(fd)
 }
 
+/// True when a `listen_tcp` failure means the address family, protocol or
+/// address is not available on this host (Redis skips such an optional
+/// `-addr` bind address instead of failing).
+pub fn is_unavailable_addr(e: &io::Error) -> bool {
+    matches!(
+        e.raw_os_error(),
+        Some(
+            libc::ENOPROTOOPT
+                | libc::EPROTONOSUPPORT
+                | libc::ESOCKTNOSUPPORT
+                | libc::EPFNOSUPPORT
+                | libc::EAFNOSUPPORT
+                | libc::EADDRNOTAVAIL
+        )
+    )
+}
+
 /// Binds a Unix stream socket at `path` (removing a stale one first, as Redis
 /// does) and applies `perm` when non-zero.
 pub fn listen_unix(path: &str, perm: u32, backlog: i32) -> io::Result<OwnedFd> {

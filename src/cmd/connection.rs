@@ -299,7 +299,7 @@ fn authenticate(srv: &Server, c: &mut Client, user: &[u8], pass: &[u8]) -> bool 
     if user != b"default" {
         return false;
     }
-    let ok = srv.cfg.requirepass.is_empty() || const_time_eq(srv.cfg.requirepass.as_bytes(), pass);
+    let ok = srv.cfg.requirepass.is_empty() || const_time_eq(&srv.cfg.requirepass, pass);
     if ok {
         c.authenticated = true;
         c.user = "default";

@@ -427,7 +427,7 @@ fn client_is_local(c: &Client) -> bool {
 }
 
 pub fn config_get_command(srv: &mut Server, c: &mut Client, a: &Args) {
-    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut pairs: Vec<(String, Vec<u8>)> = Vec::new();
     for i in 2..a.len() {
         for (k, v) in srv.cfg.get(&a[i]) {
             // Several patterns may match one parameter: report it once.
@@ -439,7 +439,7 @@ pub fn config_get_command(srv: &mut Server, c: &mut Client, a: &Args) {
     c.add_map_len(pairs.len());
     for (k, v) in &pairs {
         c.add_bulk(k.as_bytes());
-        c.add_bulk(v.as_bytes());
+        c.add_bulk(v);
     }
 }
 
@@ -453,9 +453,36 @@ pub fn config_set_command(srv: &mut Server, c: &mut Client, a: &Args) {
         .map(|i| (a.get(i), a.get(i + 1)))
         .collect();
     let local = client_is_local(c);
+    let (el, listeners) = (&mut srv.el, &mut srv.listeners);
     let mut apply = |name: &'static str, cfg: &mut crate::config::Config| -> Result<(), String> {
         match name {
             "dir" => cfg.apply_dir(),
+            // Redis updatePort / applyBind: listen on the new addresses and
+            // close the old ones.
+            "port" => crate::net::listen::rebind_tcp(
+                el,
+                listeners,
+                cfg,
+                "Unable to listen on this port. Check server logs.",
+            ),
+            "bind" => crate::net::listen::rebind_tcp(
+                el,
+                listeners,
+                cfg,
+                "Failed to bind to specified addresses.",
+            ),
+            // There is no TLS in ferrodis: turning it on fails the way
+            // Redis's applyTlsCfg fails without usable certificates.
+            "tls-port" | "tls-replication" | "tls-cluster"
+                if ["tls-port", "tls-replication", "tls-cluster"]
+                    .iter()
+                    .any(|n| {
+                        !matches!(cfg.get_value(n.as_bytes()).as_deref(), Some("0" | "no"))
+                    }) =>
+            {
+                log::warn!("Failed to configure TLS: ferrodis has no TLS support yet.");
+                Err("Unable to update TLS configuration. Check server logs.".into())
+            }
             "maxclients" => {
                 // Redis raises the fd limit to fit the new maxclients and
                 // refuses the value when the OS will not allow it. Lowering

@@ -34,8 +34,10 @@
 
 mod parse;
 mod rewrite;
+mod stored;
 mod table;
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -85,8 +87,6 @@ pub enum LogLevel {
     Verbose,
     Notice,
     Warning,
-    /// Redis 7.2's "log nothing".
-    Nothing,
 }
 impl ConfigEnum for LogLevel {
     const NAMES: &'static [(&'static str, Self)] = &[
@@ -94,7 +94,6 @@ impl ConfigEnum for LogLevel {
         ("verbose", Self::Verbose),
         ("notice", Self::Notice),
         ("warning", Self::Warning),
-        ("nothing", Self::Nothing),
     ];
 }
 
@@ -241,7 +240,8 @@ pub struct Config {
     /// Idle client timeout in seconds (0 = never).
     pub timeout: u32,
     pub protected_mode: bool,
-    pub requirepass: String,
+    /// Any bytes (Redis keeps it as an sds; AUTH compares bytes).
+    pub requirepass: Vec<u8>,
     pub maxclients: u32,
     // general
     pub daemonize: bool,
@@ -256,7 +256,7 @@ pub struct Config {
     pub databases: u32,
     pub always_show_logo: bool,
     pub set_proc_title: bool,
-    pub locale_collate: String,
+    pub locale_collate: Vec<u8>,
     pub crash_log_enabled: bool,
     pub oom_score_adj: OomScoreAdj,
     pub enable_protected_configs: ProtectedAction,
@@ -268,13 +268,13 @@ pub struct Config {
     pub stop_writes_on_bgsave_error: bool,
     pub rdbcompression: bool,
     pub rdbchecksum: bool,
-    pub dbfilename: String,
+    pub dbfilename: Vec<u8>,
     /// Working directory as configured (see [`Config::apply_dir`]).
     pub dir: String,
     // append only file
     pub appendonly: bool,
-    pub appendfilename: String,
-    pub appenddirname: String,
+    pub appendfilename: Vec<u8>,
+    pub appenddirname: Vec<u8>,
     pub appendfsync: AppendFsync,
     pub no_appendfsync_on_rewrite: bool,
     pub auto_aof_rewrite_percentage: u32,
@@ -349,6 +349,10 @@ pub struct Config {
     /// Absolute path of the config file loaded at start-up (CONFIG REWRITE
     /// target); `None` when started without one.
     pub config_file: Option<PathBuf>,
+    /// Directives ferrodis accepts without having their feature yet
+    /// (`stored.rs`): canonical name -> CONFIG GET rendering, only for
+    /// values that differ from the default.
+    pub stored: BTreeMap<&'static str, Vec<u8>>,
 }
 
 impl Default for Config {
@@ -363,7 +367,7 @@ impl Default for Config {
             tcp_keepalive: 300,
             timeout: 0,
             protected_mode: true,
-            requirepass: String::new(),
+            requirepass: Vec::new(),
             maxclients: 10000,
             daemonize: false,
             disable_thp: true,
@@ -375,7 +379,7 @@ impl Default for Config {
             databases: 16,
             always_show_logo: false,
             set_proc_title: true,
-            locale_collate: String::new(),
+            locale_collate: Vec::new(),
             crash_log_enabled: true,
             oom_score_adj: OomScoreAdj::No,
             enable_protected_configs: ProtectedAction::No,
@@ -385,11 +389,11 @@ impl Default for Config {
             stop_writes_on_bgsave_error: true,
             rdbcompression: true,
             rdbchecksum: true,
-            dbfilename: "dump.rdb".into(),
+            dbfilename: b"dump.rdb".to_vec(),
             dir: "./".into(),
             appendonly: false,
-            appendfilename: "appendonly.aof".into(),
-            appenddirname: "appendonlydir".into(),
+            appendfilename: b"appendonly.aof".to_vec(),
+            appenddirname: b"appendonlydir".to_vec(),
             appendfsync: AppendFsync::Everysec,
             no_appendfsync_on_rewrite: false,
             auto_aof_rewrite_percentage: 100,
@@ -463,6 +467,7 @@ impl Default for Config {
             dynamic_hz: true,
             rename_commands: Vec::new(),
             config_file: None,
+            stored: BTreeMap::new(),
         }
     }
 }
@@ -755,24 +760,43 @@ impl Config {
     /// `"3600 1 300 100 60 10000"`, `bind` space-separated,
     /// `client-output-buffer-limit` as all three classes in one string.
     /// With several patterns the caller de-duplicates by name.
-    pub fn get(&self, pattern: &[u8]) -> Vec<(String, String)> {
+    pub fn get(&self, pattern: &[u8]) -> Vec<(String, Vec<u8>)> {
         let mut out = Vec::new();
         for d in TABLE {
-            if glob_match(pattern, d.name.as_bytes(), true) {
-                out.push((d.name.to_string(), table::render(d, self)));
-            }
-            if let Some(a) = d.alias
-                && glob_match(pattern, a.as_bytes(), true)
-            {
-                out.push((a.to_string(), table::render(d, self)));
+            for name in std::iter::once(d.name).chain(d.alias) {
+                // Redis HIDDEN_CONFIG: only an exact name shows it.
+                let hit = if d.flags & table::HIDDEN != 0 {
+                    name.as_bytes().eq_ignore_ascii_case(pattern)
+                } else {
+                    glob_match(pattern, name.as_bytes(), true)
+                };
+                if hit {
+                    out.push((name.to_string(), table::render(d, self)));
+                }
             }
         }
         out
     }
 
-    /// The CONFIG GET value of one directive (name or alias).
+    /// The CONFIG GET value of one directive (name or alias), as text
+    /// (bytes that are not UTF-8 are replaced; for logs and tests).
     pub fn get_value(&self, name: &[u8]) -> Option<String> {
-        table::lookup(name).map(|(d, _)| table::render(d, self))
+        table::lookup(name)
+            .map(|(d, _)| String::from_utf8_lossy(&table::render(d, self)).into_owned())
+    }
+
+    /// Directives that are set to a non-default value but whose feature
+    /// ferrodis does not have yet (canonical names, table order): start-up
+    /// warns about each, since they have no effect.
+    pub fn without_effect(&self) -> Vec<&'static str> {
+        let def = table::default_config();
+        TABLE
+            .iter()
+            .filter(|d| d.has_no_effect() && table::render(d, self) != table::render(d, def))
+            // `save ""` asks for no snapshots, which is what happens.
+            .filter(|d| !(d.name == "save" && self.save.is_empty()))
+            .map(|d| d.name)
+            .collect()
     }
 
     /// CONFIG SET without apply hooks, from a non-local client. See
@@ -879,6 +903,9 @@ impl Config {
         // Phase 3: apply hooks.
         for name in &changed {
             if let Err(e) = apply(name, self) {
+                log::warn!(
+                    "Failed applying new configuration. Possibly related to new {name} setting. Restoring previous settings."
+                );
                 *self = backup;
                 for n in &changed {
                     let _ = apply(n, self);

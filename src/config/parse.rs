@@ -253,7 +253,14 @@ pub(crate) fn strtoll(s: &[u8], base: u32) -> StrtollResult {
 /// case-insensitive unit: `b` (or none) = 1, `k` = 1000, `kb` = 1024,
 /// `m` = 1000^2, `mb` = 1024^2, `g` = 1000^3, `gb` = 1024^3. A leading `-`
 /// is rejected. As in Redis, a missing number counts as 0 (so `""` and
-/// `"kb"` parse as 0). Overflow is an error.
+/// `"kb"` parse as 0).
+///
+/// Overflow is not an error, exactly as in Redis 7.0: the digits go through
+/// `strtoull`, which saturates at 2^64-1 (ERANGE is not checked), and the
+/// unit multiplication wraps modulo 2^64. So `99999999999999999999` is
+/// 18446744073709551615 and `99999999999999999999kb` is 2^64-1024; the
+/// directive's range check then decides (maxmemory takes any u64, the
+/// others stop at 2^63-1).
 pub(crate) fn memtoull(s: &[u8]) -> Option<u64> {
     if s.first() == Some(&b'-') {
         return None;
@@ -271,11 +278,17 @@ pub(crate) fn memtoull(s: &[u8]) -> Option<u64> {
         b"gb" => 1024 * 1024 * 1024,
         _ => return None,
     };
-    let mut v: u64 = 0;
-    for &d in digits {
-        v = v.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+    // Redis copies the digits into a 128-byte buffer first and refuses
+    // longer numbers.
+    if digits.len() >= 128 {
+        return None;
     }
-    v.checked_mul(mul)
+    let v = digits.iter().fold(0u64, |v, &d| {
+        v.checked_mul(10)
+            .and_then(|v| v.checked_add(u64::from(d - b'0')))
+            .unwrap_or(u64::MAX)
+    });
+    Some(v.wrapping_mul(mul))
 }
 
 /// Formats a byte count the way CONFIG REWRITE does: the largest of
@@ -423,7 +436,14 @@ mod tests {
         assert_eq!(memtoull(b"-1"), None);
         assert_eq!(memtoull(b"1tb"), None);
         assert_eq!(memtoull(b"1 kb"), None);
-        assert_eq!(memtoull(b"99999999999gb"), None);
+        // Redis 7.0: strtoull saturates, the unit multiplication wraps.
+        assert_eq!(memtoull(b"99999999999999999999"), Some(u64::MAX));
+        assert_eq!(memtoull(b"99999999999999999999kb"), Some(u64::MAX - 1023));
+        assert_eq!(
+            memtoull(b"9999999999999999999gb"),
+            Some(2_484_298_143_374_508_032)
+        );
+        assert_eq!(memtoull("9".repeat(128).as_bytes()), None);
         assert_eq!(format_memory(0), "0");
         assert_eq!(format_memory(1 << 30), "1gb");
         assert_eq!(format_memory(512 << 20), "512mb");

@@ -15,6 +15,7 @@
 use std::sync::OnceLock;
 
 use super::parse::{format_memory, memtoull, repr, string2ll, strtoll};
+use super::stored::{self, Stored};
 use super::{Config, ConfigEnum, ObufLimit};
 
 /// CONFIG SET refuses the directive (Redis `IMMUTABLE_CONFIG`).
@@ -25,6 +26,13 @@ pub(crate) const PROTECTED: u8 = 2;
 /// The value must be redacted from logs, slowlog and MONITOR (Redis
 /// `SENSITIVE_CONFIG`).
 pub(crate) const SENSITIVE: u8 = 4;
+/// Accepted and shown, but ferrodis does not have the feature yet: a
+/// non-default value is named in the start-up warning (every
+/// `Kind::Stored` directive is such a directive too).
+pub(crate) const NO_EFFECT: u8 = 8;
+/// Left out of CONFIG GET patterns; only an exact name shows it (Redis
+/// `HIDDEN_CONFIG`).
+pub(crate) const HIDDEN: u8 = 16;
 const NONE: u8 = 0;
 
 /// Redis `CONFIG_BINDADDR_MAX`.
@@ -41,12 +49,21 @@ impl Desc {
     /// Multi-argument directives take several words on a config line and a
     /// space-separated list in CONFIG SET (Redis `MULTI_ARG_CONFIG`).
     pub fn is_multi_arg(&self) -> bool {
-        matches!(self.kind, Kind::Save | Kind::Bind | Kind::Obuf)
+        match &self.kind {
+            Kind::Save | Kind::Bind | Kind::Obuf => true,
+            Kind::Stored { ty, .. } => ty.is_multi_arg(),
+            _ => false,
+        }
+    }
+
+    /// True when ferrodis stores the value without acting on it.
+    pub fn has_no_effect(&self) -> bool {
+        self.flags & NO_EFFECT != 0 || matches!(self.kind, Kind::Stored { .. })
     }
 }
 
 /// Extra validation for a string directive (Redis `is_valid_fn`).
-pub(crate) type StrCheck = fn(&str) -> Result<(), &'static str>;
+pub(crate) type StrCheck = fn(&[u8]) -> Result<(), &'static str>;
 
 pub(crate) enum Kind {
     Bool {
@@ -79,11 +96,18 @@ pub(crate) enum Kind {
         get: fn(&Config) -> &'static str,
         parse: fn(&mut Config, &[u8]) -> bool,
     },
+    /// String value. Redis strings are byte strings (sds); fields that
+    /// ferrodis hands to the OS as paths or parses as cpulists are `String`
+    /// and refuse bytes that are not UTF-8 (`set` fails), the others keep
+    /// any bytes.
     Str {
-        get: fn(&Config) -> &str,
-        set: fn(&mut Config, String),
+        get: fn(&Config) -> &[u8],
+        set: fn(&mut Config, Vec<u8>) -> Result<(), String>,
         check: Option<StrCheck>,
     },
+    /// A directive whose feature ferrodis does not have yet (see
+    /// `stored.rs`): validated as Redis does, kept in `Config::stored`.
+    Stored { ty: Stored, default: &'static str },
     /// `save <seconds> <changes> [...]`.
     Save,
     /// `bind <addr> [...]`.
@@ -159,6 +183,7 @@ macro_rules! d_enum {
     };
 }
 
+/// A `String` field (a path or a cpulist: must be UTF-8).
 macro_rules! d_str {
     ($name:literal, $alias:expr, $flags:expr, $f:ident, $check:expr) => {
         Desc {
@@ -166,9 +191,47 @@ macro_rules! d_str {
             alias: $alias,
             flags: $flags,
             kind: Kind::Str {
-                get: |c| c.$f.as_str(),
-                set: |c, v| c.$f = v,
+                get: |c| c.$f.as_bytes(),
+                set: |c, v| {
+                    c.$f = String::from_utf8(v)
+                        .map_err(|_| "argument must be valid UTF-8".to_string())?;
+                    Ok(())
+                },
                 check: $check,
+            },
+        }
+    };
+}
+
+/// A `Vec<u8>` field: any bytes, like Redis's sds strings.
+macro_rules! d_bytes {
+    ($name:literal, $alias:expr, $flags:expr, $f:ident, $check:expr) => {
+        Desc {
+            name: $name,
+            alias: $alias,
+            flags: $flags,
+            kind: Kind::Str {
+                get: |c| c.$f.as_slice(),
+                set: |c, v| {
+                    c.$f = v;
+                    Ok(())
+                },
+                check: $check,
+            },
+        }
+    };
+}
+
+/// A directive without an effect yet: its Redis type and default.
+macro_rules! d_stored {
+    ($name:literal, $alias:expr, $flags:expr, $ty:expr, $default:literal) => {
+        Desc {
+            name: $name,
+            alias: $alias,
+            flags: $flags,
+            kind: Kind::Stored {
+                ty: $ty,
+                default: $default,
             },
         }
     };
@@ -180,7 +243,8 @@ const I64MAX: i64 = i64::MAX;
 const MB: u64 = 1024 * 1024;
 
 /// Every supported directive, grouped like `ferrodis.conf`. Ranges and
-/// flags follow Redis 7's `static_configs[]`.
+/// flags follow Redis 7's `static_configs[]`. One line per directive.
+#[rustfmt::skip]
 pub(crate) static TABLE: &[Desc] = &[
     // --- network ---------------------------------------------------------
     d_int!("port", None, NONE, port: u16, 0, 65535),
@@ -205,7 +269,7 @@ pub(crate) static TABLE: &[Desc] = &[
     d_int!("tcp-keepalive", None, NONE, tcp_keepalive: u32, 0, I32MAX),
     d_int!("timeout", None, NONE, timeout: u32, 0, I32MAX),
     d_bool!("protected-mode", None, NONE, protected_mode),
-    d_str!("requirepass", None, SENSITIVE, requirepass, None),
+    d_bytes!("requirepass", None, SENSITIVE, requirepass, None),
     d_int!("maxclients", None, NONE, maxclients: u32, 1, U32MAX),
     // --- general ---------------------------------------------------------
     d_bool!("daemonize", None, IMMUTABLE, daemonize),
@@ -214,67 +278,87 @@ pub(crate) static TABLE: &[Desc] = &[
     d_str!("pidfile", None, IMMUTABLE, pidfile, None),
     d_enum!("loglevel", None, NONE, loglevel: super::LogLevel),
     d_str!("logfile", None, IMMUTABLE, logfile, None),
-    d_bool!("syslog-enabled", None, IMMUTABLE, syslog_enabled),
+    d_bool!(
+        "syslog-enabled",
+        None,
+        IMMUTABLE | NO_EFFECT,
+        syslog_enabled
+    ),
     d_int!("databases", None, IMMUTABLE, databases: u32, 1, I32MAX),
     d_bool!("always-show-logo", None, IMMUTABLE, always_show_logo),
-    d_bool!("set-proc-title", None, IMMUTABLE, set_proc_title),
-    d_str!("locale-collate", None, NONE, locale_collate, None),
-    d_bool!("crash-log-enabled", None, NONE, crash_log_enabled),
-    d_enum!("oom-score-adj", None, NONE, oom_score_adj: super::OomScoreAdj),
+    d_bool!(
+        "set-proc-title",
+        None,
+        IMMUTABLE | NO_EFFECT,
+        set_proc_title
+    ),
+    d_bytes!("locale-collate", None, NO_EFFECT, locale_collate, None),
+    d_bool!("crash-log-enabled", None, NO_EFFECT, crash_log_enabled),
+    d_enum!("oom-score-adj", None, NO_EFFECT, oom_score_adj: super::OomScoreAdj),
     d_enum!("enable-protected-configs", None, IMMUTABLE, enable_protected_configs: super::ProtectedAction),
     d_enum!("enable-debug-command", None, IMMUTABLE, enable_debug_command: super::ProtectedAction),
-    d_enum!("enable-module-command", None, IMMUTABLE, enable_module_command: super::ProtectedAction),
+    d_enum!("enable-module-command", None, IMMUTABLE | NO_EFFECT, enable_module_command: super::ProtectedAction),
     // --- snapshotting ----------------------------------------------------
     Desc {
         name: "save",
         alias: None,
-        flags: NONE,
+        flags: NO_EFFECT,
         kind: Kind::Save,
     },
     d_bool!(
         "stop-writes-on-bgsave-error",
         None,
-        NONE,
+        NO_EFFECT,
         stop_writes_on_bgsave_error
     ),
-    d_bool!("rdbcompression", None, NONE, rdbcompression),
-    d_bool!("rdbchecksum", None, IMMUTABLE, rdbchecksum),
-    d_str!(
+    d_bool!("rdbcompression", None, NO_EFFECT, rdbcompression),
+    d_bool!("rdbchecksum", None, IMMUTABLE | NO_EFFECT, rdbchecksum),
+    d_bytes!(
         "dbfilename",
         None,
-        PROTECTED,
+        PROTECTED | NO_EFFECT,
         dbfilename,
         Some(check_dbfilename)
     ),
     d_str!("dir", None, PROTECTED, dir, None),
     // --- append only file ------------------------------------------------
-    d_bool!("appendonly", None, NONE, appendonly),
-    d_str!(
+    d_bool!("appendonly", None, NO_EFFECT, appendonly),
+    d_bytes!(
         "appendfilename",
         None,
-        IMMUTABLE,
+        IMMUTABLE | NO_EFFECT,
         appendfilename,
         Some(check_appendfilename)
     ),
-    d_str!(
+    d_bytes!(
         "appenddirname",
         None,
-        IMMUTABLE,
+        IMMUTABLE | NO_EFFECT,
         appenddirname,
         Some(check_appenddirname)
     ),
-    d_enum!("appendfsync", None, NONE, appendfsync: super::AppendFsync),
+    d_enum!("appendfsync", None, NO_EFFECT, appendfsync: super::AppendFsync),
     d_bool!(
         "no-appendfsync-on-rewrite",
         None,
-        NONE,
+        NO_EFFECT,
         no_appendfsync_on_rewrite
     ),
-    d_int!("auto-aof-rewrite-percentage", None, NONE, auto_aof_rewrite_percentage: u32, 0, I32MAX),
-    d_mem!("auto-aof-rewrite-min-size", None, NONE, auto_aof_rewrite_min_size: u64, 0, I64MAX),
-    d_bool!("aof-load-truncated", None, NONE, aof_load_truncated),
-    d_bool!("aof-use-rdb-preamble", None, NONE, aof_use_rdb_preamble),
-    d_bool!("aof-timestamp-enabled", None, NONE, aof_timestamp_enabled),
+    d_int!("auto-aof-rewrite-percentage", None, NO_EFFECT, auto_aof_rewrite_percentage: u32, 0, I32MAX),
+    d_mem!("auto-aof-rewrite-min-size", None, NO_EFFECT, auto_aof_rewrite_min_size: u64, 0, I64MAX),
+    d_bool!("aof-load-truncated", None, NO_EFFECT, aof_load_truncated),
+    d_bool!(
+        "aof-use-rdb-preamble",
+        None,
+        NO_EFFECT,
+        aof_use_rdb_preamble
+    ),
+    d_bool!(
+        "aof-timestamp-enabled",
+        None,
+        NO_EFFECT,
+        aof_timestamp_enabled
+    ),
     // --- clients and limits ----------------------------------------------
     d_mem!("proto-max-bulk-len", None, NONE, proto_max_bulk_len: u64, MB, I64MAX),
     d_mem!("client-query-buffer-limit", None, NONE, client_query_buffer_limit: u64, MB, I64MAX),
@@ -285,15 +369,20 @@ pub(crate) static TABLE: &[Desc] = &[
         kind: Kind::Obuf,
     },
     // --- memory management -----------------------------------------------
-    d_mem!("maxmemory", None, NONE, maxmemory: u64, 0, u64::MAX),
-    d_enum!("maxmemory-policy", None, NONE, maxmemory_policy: super::MaxmemoryPolicy),
-    d_int!("maxmemory-samples", None, NONE, maxmemory_samples: u32, 1, I32MAX),
-    d_int!("maxmemory-eviction-tenacity", None, NONE, maxmemory_eviction_tenacity: u32, 0, 100),
-    d_int!("lfu-log-factor", None, NONE, lfu_log_factor: u32, 0, I32MAX),
+    d_mem!("maxmemory", None, NO_EFFECT, maxmemory: u64, 0, u64::MAX),
+    d_enum!("maxmemory-policy", None, NO_EFFECT, maxmemory_policy: super::MaxmemoryPolicy),
+    d_int!("maxmemory-samples", None, NO_EFFECT, maxmemory_samples: u32, 1, I32MAX),
+    d_int!("maxmemory-eviction-tenacity", None, NO_EFFECT, maxmemory_eviction_tenacity: u32, 0, 100),
+    d_int!("lfu-log-factor", None, NO_EFFECT, lfu_log_factor: u32, 0, I32MAX),
     d_int!("lfu-decay-time", None, NONE, lfu_decay_time: u32, 0, I32MAX),
-    d_int!("active-expire-effort", None, NONE, active_expire_effort: u32, 1, 10),
+    d_int!("active-expire-effort", None, NO_EFFECT, active_expire_effort: u32, 1, 10),
     // --- lazy freeing ----------------------------------------------------
-    d_bool!("lazyfree-lazy-eviction", None, NONE, lazyfree_lazy_eviction),
+    d_bool!(
+        "lazyfree-lazy-eviction",
+        None,
+        NO_EFFECT,
+        lazyfree_lazy_eviction
+    ),
     d_bool!("lazyfree-lazy-expire", None, NONE, lazyfree_lazy_expire),
     d_bool!(
         "lazyfree-lazy-server-del",
@@ -311,7 +400,7 @@ pub(crate) static TABLE: &[Desc] = &[
     d_bool!(
         "replica-lazy-flush",
         Some("slave-lazy-flush"),
-        NONE,
+        NO_EFFECT,
         replica_lazy_flush
     ),
     // --- threaded I/O, CPU pinning, NUMA ----------------------------------
@@ -341,14 +430,14 @@ pub(crate) static TABLE: &[Desc] = &[
     d_str!(
         "aof-rewrite-cpulist",
         Some("aof_rewrite_cpulist"),
-        IMMUTABLE,
+        IMMUTABLE | NO_EFFECT,
         aof_rewrite_cpulist,
         None
     ),
     d_str!(
         "bgsave-cpulist",
         Some("bgsave_cpulist"),
-        IMMUTABLE,
+        IMMUTABLE | NO_EFFECT,
         bgsave_cpulist,
         None
     ),
@@ -359,16 +448,16 @@ pub(crate) static TABLE: &[Desc] = &[
     d_bool!(
         "replica-read-only",
         Some("slave-read-only"),
-        NONE,
+        NO_EFFECT,
         replica_read_only
     ),
-    d_mem!("repl-backlog-size", None, NONE, repl_backlog_size: u64, 1, I64MAX),
+    d_mem!("repl-backlog-size", None, NO_EFFECT, repl_backlog_size: u64, 1, I64MAX),
     // --- scripting / slow log / latency ----------------------------------
-    d_int!("busy-reply-threshold", Some("lua-time-limit"), NONE, busy_reply_threshold: u64, 0, I64MAX),
-    d_int!("slowlog-log-slower-than", None, NONE, slowlog_log_slower_than: i64, -1, I64MAX),
-    d_int!("slowlog-max-len", None, NONE, slowlog_max_len: u64, 0, I64MAX),
-    d_int!("latency-monitor-threshold", None, NONE, latency_monitor_threshold: u64, 0, I64MAX),
-    d_bool!("latency-tracking", None, NONE, latency_tracking),
+    d_int!("busy-reply-threshold", Some("lua-time-limit"), NO_EFFECT, busy_reply_threshold: u64, 0, I64MAX),
+    d_int!("slowlog-log-slower-than", None, NO_EFFECT, slowlog_log_slower_than: i64, -1, I64MAX),
+    d_int!("slowlog-max-len", None, NO_EFFECT, slowlog_max_len: u64, 0, I64MAX),
+    d_int!("latency-monitor-threshold", None, NO_EFFECT, latency_monitor_threshold: u64, 0, I64MAX),
+    d_bool!("latency-tracking", None, NO_EFFECT, latency_tracking),
     // --- advanced: encodings ---------------------------------------------
     d_int!("hash-max-listpack-entries", Some("hash-max-ziplist-entries"), NONE, hash_max_listpack_entries: usize, 0, I64MAX),
     d_mem!("hash-max-listpack-value", Some("hash-max-ziplist-value"), NONE, hash_max_listpack_value: usize, 0, I64MAX),
@@ -379,12 +468,118 @@ pub(crate) static TABLE: &[Desc] = &[
     d_mem!("set-max-listpack-value", None, NONE, set_max_listpack_value: usize, 0, I64MAX),
     d_int!("zset-max-listpack-entries", Some("zset-max-ziplist-entries"), NONE, zset_max_listpack_entries: usize, 0, I64MAX),
     d_mem!("zset-max-listpack-value", Some("zset-max-ziplist-value"), NONE, zset_max_listpack_value: usize, 0, I64MAX),
-    d_mem!("hll-sparse-max-bytes", None, NONE, hll_sparse_max_bytes: usize, 0, I64MAX),
-    d_mem!("stream-node-max-bytes", None, NONE, stream_node_max_bytes: usize, 0, I64MAX),
-    d_int!("stream-node-max-entries", None, NONE, stream_node_max_entries: u64, 0, I64MAX),
+    d_mem!("hll-sparse-max-bytes", None, NO_EFFECT, hll_sparse_max_bytes: usize, 0, I64MAX),
+    d_mem!("stream-node-max-bytes", None, NO_EFFECT, stream_node_max_bytes: usize, 0, I64MAX),
+    d_int!("stream-node-max-entries", None, NO_EFFECT, stream_node_max_entries: u64, 0, I64MAX),
     d_bool!("activerehashing", None, NONE, activerehashing),
     d_int!("hz", None, NONE, hz: u32, 0, I32MAX),
     d_bool!("dynamic-hz", None, NONE, dynamic_hz),
+    // --- accepted, no effect yet (Redis 7.0 types, ranges and defaults) ---
+    // network / general
+    d_stored!("bind-source-addr", None, NONE, Stored::Str(None), ""),
+    d_stored!("socket-mark-id", None, IMMUTABLE, Stored::Int { min: 0, max: U32MAX }, "0"),
+    d_stored!("syslog-ident", None, IMMUTABLE, Stored::Str(None), "redis"),
+    d_stored!("syslog-facility", None, IMMUTABLE, Stored::Enum(&[ "user", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7" ]), "local0"),
+    d_stored!("proc-title-template", None, NONE, Stored::Str(Some(stored::check_proc_title_template)), "{title} {listen-addr} {server-mode}"),
+    d_stored!("crash-memcheck-enabled", None, NONE, Stored::Bool, "yes"),
+    d_stored!("use-exit-on-panic", None, HIDDEN, Stored::Bool, "no"),
+    d_stored!("watchdog-period", None, HIDDEN, Stored::Int { min: 0, max: I32MAX }, "0"),
+    d_stored!("ignore-warnings", None, NONE, Stored::Str(None), ""),
+    d_stored!("jemalloc-bg-thread", None, NONE, Stored::Bool, "yes"),
+    d_stored!("oom-score-adj-values", None, NONE, Stored::OomScoreAdjValues, "0 200 800"),
+    d_stored!("shutdown-on-sigint", None, NONE, Stored::ShutdownFlags, "default"),
+    d_stored!("shutdown-on-sigterm", None, NONE, Stored::ShutdownFlags, "default"),
+    d_stored!("shutdown-timeout", None, NONE, Stored::Int { min: 0, max: I32MAX }, "10"),
+    // snapshotting / append only file
+    d_stored!("rdb-del-sync-files", None, NONE, Stored::Bool, "no"),
+    d_stored!("rdb-save-incremental-fsync", None, NONE, Stored::Bool, "yes"),
+    d_stored!("aof-rewrite-incremental-fsync", None, NONE, Stored::Bool, "yes"),
+    d_stored!("aof-disable-auto-gc", None, NONE, Stored::Bool, "no"),
+    d_stored!("sanitize-dump-payload", None, NONE, Stored::Enum(&["no", "yes", "clients"]), "no"),
+    d_stored!("rdb-key-save-delay", None, HIDDEN, Stored::Int { min: i32::MIN as i64, max: I32MAX }, "0"),
+    d_stored!("key-load-delay", None, HIDDEN, Stored::Int { min: i32::MIN as i64, max: I32MAX }, "0"),
+    d_stored!("loading-process-events-interval-bytes", None, HIDDEN, Stored::Int { min: 1024, max: I32MAX }, "2097152"),
+    // replication
+    d_stored!("replicaof", Some("slaveof"), IMMUTABLE, Stored::ReplicaOf, ""),
+    d_stored!("masterauth", None, SENSITIVE, Stored::Str(None), ""),
+    d_stored!("masteruser", None, SENSITIVE, Stored::Str(None), ""),
+    d_stored!("replica-serve-stale-data", Some("slave-serve-stale-data"), NONE, Stored::Bool, "yes"),
+    d_stored!("repl-diskless-sync", None, NONE, Stored::Bool, "yes"),
+    d_stored!("repl-diskless-sync-delay", None, NONE, Stored::Int { min: 0, max: I32MAX }, "5"),
+    d_stored!("repl-diskless-sync-max-replicas", None, NONE, Stored::Int { min: 0, max: I32MAX }, "0"),
+    d_stored!("repl-diskless-load", None, NONE, Stored::Enum(&["disabled", "on-empty-db", "swapdb"]), "disabled"),
+    d_stored!("repl-ping-replica-period", Some("repl-ping-slave-period"), NONE, Stored::Int { min: 1, max: I32MAX }, "10"),
+    d_stored!("repl-timeout", None, NONE, Stored::Int { min: 1, max: I32MAX }, "60"),
+    d_stored!("repl-disable-tcp-nodelay", None, NONE, Stored::Bool, "no"),
+    d_stored!("repl-backlog-ttl", None, NONE, Stored::Int { min: 0, max: I64MAX }, "3600"),
+    d_stored!("replica-priority", Some("slave-priority"), NONE, Stored::Int { min: 0, max: I32MAX }, "100"),
+    d_stored!("replica-announced", None, NONE, Stored::Bool, "yes"),
+    d_stored!("replica-announce-ip", Some("slave-announce-ip"), NONE, Stored::Str(None), ""),
+    d_stored!("replica-announce-port", Some("slave-announce-port"), NONE, Stored::Int { min: 0, max: 65535 }, "0"),
+    d_stored!("replica-ignore-maxmemory", Some("slave-ignore-maxmemory"), NONE, Stored::Bool, "yes"),
+    d_stored!("replica-ignore-disk-write-errors", None, NONE, Stored::Bool, "no"),
+    d_stored!("min-replicas-to-write", Some("min-slaves-to-write"), NONE, Stored::Int { min: 0, max: I32MAX }, "0"),
+    d_stored!("min-replicas-max-lag", Some("min-slaves-max-lag"), NONE, Stored::Int { min: 0, max: I32MAX }, "10"),
+    d_stored!("propagation-error-behavior", None, NONE, Stored::Enum(&["ignore", "panic", "panic-on-replicas"]), "ignore"),
+    // security / ACL
+    d_stored!("aclfile", None, IMMUTABLE, Stored::Str(None), ""),
+    d_stored!("acllog-max-len", None, NONE, Stored::Int { min: 0, max: I64MAX }, "128"),
+    d_stored!("acl-pubsub-default", None, NONE, Stored::Enum(&["allchannels", "resetchannels"]), "resetchannels"),
+    // memory management, clients
+    d_stored!("maxmemory-clients", None, NONE, Stored::MemoryOrPercent, "0"),
+    d_stored!("tracking-table-max-keys", None, NONE, Stored::Int { min: 0, max: I64MAX }, "1000000"),
+    // keyspace notifications, latency
+    d_stored!("notify-keyspace-events", None, NONE, Stored::KeyspaceEvents, ""),
+    d_stored!("latency-tracking-info-percentiles", None, NONE, Stored::Percentiles, "50 99 99.9"),
+    // active defragmentation
+    d_stored!("activedefrag", None, NONE, Stored::ActiveDefrag, "no"),
+    d_stored!("active-defrag-ignore-bytes", None, NONE, Stored::Memory { min: 1, max: I64MAX as u64 }, "104857600"),
+    d_stored!("active-defrag-threshold-lower", None, NONE, Stored::Int { min: 0, max: 1000 }, "10"),
+    d_stored!("active-defrag-threshold-upper", None, NONE, Stored::Int { min: 0, max: 1000 }, "100"),
+    d_stored!("active-defrag-cycle-min", None, NONE, Stored::Int { min: 1, max: 99 }, "1"),
+    d_stored!("active-defrag-cycle-max", None, NONE, Stored::Int { min: 1, max: 99 }, "25"),
+    d_stored!("active-defrag-max-scan-fields", None, NONE, Stored::Int { min: 1, max: I64MAX }, "1000"),
+    // cluster
+    d_stored!("cluster-enabled", None, IMMUTABLE, Stored::Bool, "no"),
+    d_stored!("cluster-config-file", None, IMMUTABLE, Stored::Str(None), "nodes.conf"),
+    d_stored!("cluster-port", None, IMMUTABLE, Stored::Int { min: 0, max: 65535 }, "0"),
+    d_stored!("cluster-node-timeout", None, NONE, Stored::Int { min: 0, max: I64MAX }, "15000"),
+    d_stored!("cluster-replica-validity-factor", Some("cluster-slave-validity-factor"), NONE, Stored::Int { min: 0, max: I32MAX }, "10"),
+    d_stored!("cluster-migration-barrier", None, NONE, Stored::Int { min: 0, max: I32MAX }, "1"),
+    d_stored!("cluster-allow-replica-migration", None, NONE, Stored::Bool, "yes"),
+    d_stored!("cluster-require-full-coverage", None, NONE, Stored::Bool, "yes"),
+    d_stored!("cluster-replica-no-failover", Some("cluster-slave-no-failover"), NONE, Stored::Bool, "no"),
+    d_stored!("cluster-allow-reads-when-down", None, NONE, Stored::Bool, "no"),
+    d_stored!("cluster-allow-pubsubshard-when-down", None, NONE, Stored::Bool, "yes"),
+    d_stored!("cluster-link-sendbuf-limit", None, NONE, Stored::Memory { min: 0, max: u64::MAX }, "0"),
+    d_stored!("cluster-announce-ip", None, NONE, Stored::Str(None), ""),
+    d_stored!("cluster-announce-hostname", None, NONE, Stored::Str(Some(stored::check_hostname)), ""),
+    d_stored!("cluster-announce-port", None, NONE, Stored::Int { min: 0, max: 65535 }, "0"),
+    d_stored!("cluster-announce-bus-port", None, NONE, Stored::Int { min: 0, max: 65535 }, "0"),
+    d_stored!("cluster-announce-tls-port", None, NONE, Stored::Int { min: 0, max: 65535 }, "0"),
+    d_stored!("cluster-preferred-endpoint-type", None, NONE, Stored::Enum(&["ip", "hostname", "unknown-endpoint"]), "ip"),
+    // TLS (there is no TLS: CONFIG SET refuses to turn it on, see
+    // cmd::server_cmds::config_set_command)
+    d_stored!("tls-port", None, NONE, Stored::Int { min: 0, max: 65535 }, "0"),
+    d_stored!("tls-cert-file", None, NONE, Stored::Str(None), ""),
+    d_stored!("tls-key-file", None, NONE, Stored::Str(None), ""),
+    d_stored!("tls-key-file-pass", None, SENSITIVE, Stored::Str(None), ""),
+    d_stored!("tls-client-cert-file", None, NONE, Stored::Str(None), ""),
+    d_stored!("tls-client-key-file", None, NONE, Stored::Str(None), ""),
+    d_stored!("tls-client-key-file-pass", None, SENSITIVE, Stored::Str(None), ""),
+    d_stored!("tls-dh-params-file", None, NONE, Stored::Str(None), ""),
+    d_stored!("tls-ca-cert-file", None, NONE, Stored::Str(None), ""),
+    d_stored!("tls-ca-cert-dir", None, NONE, Stored::Str(None), ""),
+    d_stored!("tls-protocols", None, NONE, Stored::Str(None), ""),
+    d_stored!("tls-ciphers", None, NONE, Stored::Str(None), ""),
+    d_stored!("tls-ciphersuites", None, NONE, Stored::Str(None), ""),
+    d_stored!("tls-auth-clients", None, NONE, Stored::Enum(&["no", "yes", "optional"]), "yes"),
+    d_stored!("tls-replication", None, NONE, Stored::Bool, "no"),
+    d_stored!("tls-cluster", None, NONE, Stored::Bool, "no"),
+    d_stored!("tls-prefer-server-ciphers", None, NONE, Stored::Bool, "no"),
+    d_stored!("tls-session-caching", None, NONE, Stored::Bool, "yes"),
+    d_stored!("tls-session-cache-size", None, NONE, Stored::Int { min: 0, max: I32MAX }, "20480"),
+    d_stored!("tls-session-cache-timeout", None, NONE, Stored::Int { min: 0, max: I32MAX }, "300"),
 ];
 
 /// Directives Redis 7 still accepts in config files but ignores (with the
@@ -486,19 +681,22 @@ pub(crate) fn set_from_args(
         }
         Kind::Enum { names, parse, .. } => {
             if !parse(cfg, one()) {
-                // Redis 7.0 wording (7.2 says "argument(s) must be ...").
-                return Err(format!(
-                    "argument must be one of the following: {}",
-                    names().join(", ")
-                ));
+                return Err(stored::enum_error(&names()));
             }
         }
         Kind::Str { set, check, .. } => {
-            let v = utf8(one())?;
             if let Some(check) = check {
-                check(&v)?;
+                check(one())?;
             }
-            set(cfg, v);
+            set(cfg, one().to_vec())?;
+        }
+        Kind::Stored { ty, default } => {
+            let v = ty.parse(args)?;
+            if v == default.as_bytes() {
+                cfg.stored.remove(d.name);
+            } else {
+                cfg.stored.insert(d.name, v);
+            }
         }
         Kind::Save => set_save(cfg, args, ctx)?,
         Kind::Bind => {
@@ -597,11 +795,11 @@ fn set_obuf(cfg: &mut Config, args: &[Vec<u8>]) -> Result<(), String> {
 }
 
 /// Redis `pathIsBaseName`: no directory separators.
-fn is_base_name(s: &str) -> bool {
-    !s.contains('/')
+fn is_base_name(s: &[u8]) -> bool {
+    !s.contains(&b'/')
 }
 
-fn check_dbfilename(v: &str) -> Result<(), &'static str> {
+fn check_dbfilename(v: &[u8]) -> Result<(), &'static str> {
     if is_base_name(v) {
         Ok(())
     } else {
@@ -609,7 +807,7 @@ fn check_dbfilename(v: &str) -> Result<(), &'static str> {
     }
 }
 
-fn check_appendfilename(v: &str) -> Result<(), &'static str> {
+fn check_appendfilename(v: &[u8]) -> Result<(), &'static str> {
     if v.is_empty() {
         Err("appendfilename can't be empty")
     } else if !is_base_name(v) {
@@ -619,7 +817,7 @@ fn check_appendfilename(v: &str) -> Result<(), &'static str> {
     }
 }
 
-fn check_appenddirname(v: &str) -> Result<(), &'static str> {
+fn check_appenddirname(v: &[u8]) -> Result<(), &'static str> {
     if v.is_empty() {
         Err("appenddirname can't be empty")
     } else if !is_base_name(v) {
@@ -632,15 +830,33 @@ fn check_appenddirname(v: &str) -> Result<(), &'static str> {
 const OBUF_CLASS_GET: [&str; 3] = ["normal", "slave", "pubsub"];
 const OBUF_CLASS_REWRITE: [&str; 3] = ["normal", "replica", "pubsub"];
 
-/// The CONFIG GET rendering of a directive's current value.
-pub(crate) fn render(d: &Desc, cfg: &Config) -> String {
+/// The CONFIG GET rendering of a directive's current value (bytes: string
+/// values are byte strings, as Redis's sds).
+pub(crate) fn render(d: &Desc, cfg: &Config) -> Vec<u8> {
+    match &d.kind {
+        Kind::Str { get, .. } => get(cfg).to_vec(),
+        Kind::Stored { default, .. } => stored_value(d, cfg, default).to_vec(),
+        _ => render_text(d, cfg).into_bytes(),
+    }
+}
+
+fn stored_value<'a>(d: &Desc, cfg: &'a Config, default: &'static str) -> &'a [u8] {
+    cfg.stored
+        .get(d.name)
+        .map_or(default.as_bytes(), Vec::as_slice)
+}
+
+/// [`render`] for the kinds whose rendering is always text.
+fn render_text(d: &Desc, cfg: &Config) -> String {
     match &d.kind {
         Kind::Bool { get, .. } => yes_no(get(cfg)).into(),
         Kind::Int { get, .. } => get(cfg).to_string(),
         Kind::Octal { get, .. } => format!("{:o}", get(cfg)),
         Kind::Memory { get, .. } => get(cfg).to_string(),
         Kind::Enum { get, .. } => get(cfg).into(),
-        Kind::Str { get, .. } => get(cfg).into(),
+        Kind::Str { .. } | Kind::Stored { .. } => {
+            String::from_utf8_lossy(&render(d, cfg)).into_owned()
+        }
         Kind::Save => cfg
             .save
             .iter()
@@ -686,7 +902,22 @@ pub(crate) fn rewrite_lines(d: &Desc, cfg: &Config) -> Vec<(&'static str, String
         Kind::Octal { get, .. } => single(format!("{:o}", get(cfg))),
         Kind::Memory { get, .. } => single(format_memory(get(cfg))),
         Kind::Enum { get, .. } => single(get(cfg).into()),
-        Kind::Str { get, .. } => single(repr(get(cfg).as_bytes())),
+        Kind::Str { get, .. } => single(repr(get(cfg))),
+        Kind::Stored { ty, default } => {
+            let v = stored_value(d, cfg, default);
+            if matches!(ty, Stored::ReplicaOf) && v.is_empty() {
+                // No master: no line (Redis drops old `replicaof` lines).
+                return Vec::new();
+            }
+            // Strings are written quoted (they may hold any bytes); an
+            // empty multi-word value as `""` so it is not read as missing.
+            let words = if matches!(ty, Stored::Str(_) | Stored::KeyspaceEvents) || v.is_empty() {
+                repr(v)
+            } else {
+                String::from_utf8_lossy(v).into_owned()
+            };
+            single(words)
+        }
         Kind::Save => {
             let force = cfg.save != def.save;
             if cfg.save.is_empty() {

@@ -91,7 +91,7 @@ fn parses_sample_file() {
     let cfg = load(Some(&path), &[]).unwrap();
     assert_eq!(cfg.port, 7001);
     assert_eq!(cfg.bind, ["0.0.0.0", "::1"]);
-    assert_eq!(cfg.requirepass, "p@ss word!");
+    assert_eq!(cfg.requirepass, b"p@ss word!");
     assert_eq!(cfg.logfile, "my log's");
     // The first save line drops the defaults, later ones accumulate.
     assert_eq!(cfg.save, [(900, 1), (300, 10), (60, 10000), (30, 5)]);
@@ -224,7 +224,7 @@ fn cli_overrides_file() {
     assert!(cfg.save.is_empty());
     assert_eq!(cfg.bind, ["127.0.0.1", "::1"]);
     assert_eq!(cfg.maxmemory, 100 << 20);
-    assert_eq!(cfg.requirepass, "--dash");
+    assert_eq!(cfg.requirepass, b"--dash");
     assert_eq!(cfg.loglevel, LogLevel::Warning);
 
     // `--save "3600 1 300 100"` is re-split; a bare trailing --save clears.
@@ -303,7 +303,7 @@ fn load_error_messages() {
     );
     assert_eq!(
         load_err("maxmemory-policy lru"),
-        "argument must be one of the following: volatile-lru, volatile-lfu, volatile-random, volatile-ttl, \
+        "argument(s) must be one of the following: volatile-lru, volatile-lfu, volatile-random, volatile-ttl, \
          allkeys-lru, allkeys-lfu, allkeys-random, noeviction"
     );
     assert_eq!(load_err("maxmemory 1tb"), "argument must be a memory value");
@@ -371,6 +371,9 @@ fn load_error_messages() {
 
 fn get_map(cfg: &Config, pat: &str) -> Vec<(String, String)> {
     cfg.get(pat.as_bytes())
+        .into_iter()
+        .map(|(k, v)| (k, String::from_utf8(v).unwrap()))
+        .collect()
 }
 
 #[test]
@@ -432,7 +435,8 @@ fn config_get_globs_and_aliases() {
             "maxmemory",
             "maxmemory-policy",
             "maxmemory-samples",
-            "maxmemory-eviction-tenacity"
+            "maxmemory-eviction-tenacity",
+            "maxmemory-clients"
         ]
     );
     // Aliases are reported under their own names too.
@@ -447,16 +451,32 @@ fn config_get_globs_and_aliases() {
         ]
     );
     assert_eq!(names("*ziplist*").len(), 5);
-    assert_eq!(names("slave-*"), ["slave-lazy-flush", "slave-read-only"]);
+    // Redis 7.0 has the same seven slave-* aliases.
+    assert_eq!(
+        names("slave-*"),
+        [
+            "slave-lazy-flush",
+            "slave-read-only",
+            "slave-serve-stale-data",
+            "slave-priority",
+            "slave-announce-ip",
+            "slave-announce-port",
+            "slave-ignore-maxmemory"
+        ]
+    );
     assert_eq!(
         get_map(&cfg, "lua-time-limit"),
         [("lua-time-limit".to_string(), "5000".to_string())]
     );
     assert_eq!(names("*cpulist*").len(), 9);
+    // Hidden directives (Redis HIDDEN_CONFIG) only answer their exact name.
+    let visible = TABLE.iter().filter(|d| d.flags & table::HIDDEN == 0);
     assert_eq!(
         names("*").len(),
-        TABLE.len() + TABLE.iter().filter(|d| d.alias.is_some()).count()
+        visible.clone().count() + visible.filter(|d| d.alias.is_some()).count()
     );
+    assert!(!names("*").iter().any(|n| n == "key-load-delay"));
+    assert_eq!(names("key-load-delay"), ["key-load-delay"]);
     assert_eq!(names("[pq]ort"), ["port"]);
 }
 
@@ -545,7 +565,7 @@ fn config_set_error_strings() {
     );
     assert_eq!(
         e(&mut cfg, &[("appendfsync", "sometimes")]),
-        "ERR CONFIG SET failed (possibly related to argument 'appendfsync') - argument must be one of the following: everysec, always, no"
+        "ERR CONFIG SET failed (possibly related to argument 'appendfsync') - argument(s) must be one of the following: everysec, always, no"
     );
     assert_eq!(
         e(&mut cfg, &[("maxmemory", "lots")]),
@@ -644,7 +664,7 @@ fn config_set_protected_and_hooks() {
             .contains("can't set protected config")
     );
     assert_eq!(cfg.set_with(&p, true, &mut noop).unwrap(), ["dbfilename"]);
-    assert_eq!(cfg.dbfilename, "other.rdb");
+    assert_eq!(cfg.dbfilename, b"other.rdb");
     let bad: [(&[u8], &[u8]); 1] = [(b"dbfilename", b"../x.rdb")];
     assert_eq!(
         cfg.set_with(&bad, true, &mut noop).unwrap_err(),
@@ -889,4 +909,66 @@ fn rewrite_matches_output_buffer_lines_by_class() {
          client-output-buffer-limit replica 1gb 512mb 120\n"
     );
     assert_eq!(load(Some(&path), &[]).unwrap(), cfg);
+}
+
+#[test]
+fn stored_directives_rewrite_and_reload_to_the_same_values() {
+    let dir = tmpdir("stored");
+    let path = dir.join("ferrodis.conf");
+    fs::write(&path, "slaveof 10.0.0.1 6380\nport 7000\n").unwrap();
+    let mut cfg = load(Some(&path), &[]).unwrap();
+    assert_eq!(cfg.get_value(b"replicaof").unwrap(), "10.0.0.1 6380");
+    cfg.set(&[
+        (b"notify-keyspace-events", b"KEA"),
+        (b"oom-score-adj-values", b"1 2 3"),
+        (b"latency-tracking-info-percentiles", b""),
+        (b"masterauth", b"se cr\xffet"),
+        (b"shutdown-on-sigterm", b"now nosave"),
+        (b"maxmemory-clients", b"10%"),
+    ])
+    .unwrap();
+    cfg.rewrite(&path).unwrap();
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains("replicaof 10.0.0.1 6380\n"), "{text}");
+    assert!(text.contains("notify-keyspace-events \"AKE\"\n"), "{text}");
+    assert!(
+        text.contains("latency-tracking-info-percentiles \"\"\n"),
+        "{text}"
+    );
+    let back = load(Some(&path), &[]).unwrap();
+    assert_eq!(back.stored, cfg.stored);
+    assert_eq!(
+        back.get_value(b"shutdown-on-sigterm").unwrap(),
+        "nosave now"
+    );
+    assert_eq!(
+        back.without_effect().len(),
+        7,
+        "{:?}",
+        back.without_effect()
+    );
+}
+
+#[test]
+fn string_directives_keep_any_bytes_and_paths_must_be_utf8() {
+    let mut cfg = Config::default();
+    cfg.set(&[(b"requirepass", b"\xff\x00p"), (b"masteruser", b"u\xe9")])
+        .unwrap();
+    assert_eq!(cfg.requirepass, b"\xff\x00p");
+    let got = cfg.get("requirepass".as_bytes());
+    assert_eq!(got, [("requirepass".to_string(), b"\xff\x00p".to_vec())]);
+    // Paths handed to the OS stay UTF-8.
+    let dir = tmpdir("bytes");
+    let path = dir.join("ferrodis.conf");
+    fs::write(
+        &path,
+        b"dbfilename \"d\\xe9.rdb\"\npidfile \"/tmp/\\xff.pid\"\n",
+    )
+    .unwrap();
+    match load(Some(&path), &[]) {
+        Err(ConfigError::Line { line, msg, .. }) => {
+            assert_eq!((line, msg.as_str()), (2, "argument must be valid UTF-8"));
+        }
+        other => panic!("{other:?}"),
+    }
 }

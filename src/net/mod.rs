@@ -16,6 +16,7 @@
 //! a client being run is never freed under its own feet.
 
 pub mod client;
+pub mod listen;
 pub mod reply;
 pub mod resp;
 
