@@ -18,6 +18,7 @@ pub mod info;
 pub mod keys;
 pub mod list;
 pub mod multi;
+pub mod persist;
 pub mod server_cmds;
 pub mod set;
 pub mod sort;
@@ -146,6 +147,7 @@ fn families() -> Vec<&'static [Command]> {
         set::COMMANDS,
         zset::COMMANDS,
         sort::COMMANDS,
+        persist::COMMANDS,
     ]
 }
 

@@ -16,8 +16,10 @@
 //!   the static table in command_args.rs (redis-cli builds its hints from
 //!   them). Not done: complexity/history in DOCS, command tips,
 //!   GETKEYSANDFLAGS, key extraction for movable-key commands.
-//! * SHUTDOWN does not save (there is no persistence yet): SAVE and NOSAVE
-//!   are accepted and both just stop the server.
+//! * SHUTDOWN saves an RDB snapshot when SAVE is given or save points are
+//!   configured (not with NOSAVE), and stays up if that save fails (unless
+//!   FORCE), as Redis 7.0 does. NOW is accepted (there are no replicas to
+//!   wait for).
 
 use crate::cmd;
 use crate::cmd::command_args;
@@ -27,7 +29,7 @@ use crate::config::ConfigEnum;
 use crate::db::{Access, Value};
 use crate::net::client::{Args, Client};
 use crate::net::reply::Reply;
-use crate::server::Server;
+use crate::server::{Server, ShutdownSave};
 
 const SYNTAX: &str = "ERR syntax error";
 const NOT_INT: &str = "ERR value is not an integer or out of range";
@@ -1012,6 +1014,11 @@ pub fn debug_command(srv: &mut Server, c: &mut Client, a: &Args) {
             &[
                 "OBJECT <key>",
                 "    Show low level info about the value stored at <key>.",
+                "RELOAD [option ...]",
+                "    Save the RDB on disk and reload it back to memory. Available options:",
+                "    * MERGE: Merge the content of the RDB with the existing dataset.",
+                "    * NOSAVE: Don't save the RDB on disk (the existing file is loaded).",
+                "    * NOFLUSH: Don't flush the existing dataset before loading.",
                 "SET-ACTIVE-EXPIRE <0|1>",
                 "    Setting it to 0 disables expiring keys in background when they are not",
                 "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
@@ -1039,6 +1046,7 @@ pub fn debug_command(srv: &mut Server, c: &mut Client, a: &Args) {
             srv.active_expire_enabled = v != 0;
             c.add_ok();
         }
+        ("reload", _) => crate::cmd::persist::debug_reload(srv, c, a),
         ("object", 3) => {
             let lru = srv.lruclock;
             let Some(e) = srv.lookup(c.db, &a[2], Access::NoTouch) else {
@@ -1070,15 +1078,17 @@ pub fn debug_command(srv: &mut Server, c: &mut Client, a: &Args) {
 // --------------------------------------------------------------------------
 
 pub fn shutdown_command(srv: &mut Server, c: &mut Client, a: &Args) {
-    let (mut save, mut nosave, mut abort) = (false, false, false);
+    let (mut save, mut nosave, mut abort, mut force) = (false, false, false, false);
     for i in 1..a.len() {
         let o = &a[i];
         if o.eq_ignore_ascii_case(b"nosave") {
             nosave = true;
         } else if o.eq_ignore_ascii_case(b"save") {
             save = true;
-        } else if o.eq_ignore_ascii_case(b"now") || o.eq_ignore_ascii_case(b"force") {
-            // No replicas to wait for and nothing to save: accepted as-is.
+        } else if o.eq_ignore_ascii_case(b"now") {
+            // No replicas to wait for: accepted as-is.
+        } else if o.eq_ignore_ascii_case(b"force") {
+            force = true;
         } else if o.eq_ignore_ascii_case(b"abort") {
             abort = true;
         } else {
@@ -1097,8 +1107,18 @@ pub fn shutdown_command(srv: &mut Server, c: &mut Client, a: &Args) {
     }
     // Like Redis, no reply on success: the connection just closes when the
     // process exits after this pass of the loop.
+    let mode = if save {
+        ShutdownSave::Save
+    } else if nosave {
+        ShutdownSave::NoSave
+    } else {
+        ShutdownSave::Default
+    };
+    if !srv.prepare_for_shutdown(mode, force) {
+        c.add_error("ERR Errors trying to SHUTDOWN. Check logs.");
+        return;
+    }
     srv.shutdown_asap = true;
-    srv.prepare_for_shutdown();
     srv.el.stop();
 }
 

@@ -239,6 +239,7 @@ pub(crate) static TABLE: &[Desc] = &[
     ),
     d_bool!("rdbcompression", None, NONE, rdbcompression),
     d_bool!("rdbchecksum", None, IMMUTABLE, rdbchecksum),
+    d_enum!("sanitize-dump-payload", None, NONE, sanitize_dump_payload: super::SanitizeDumpPayload),
     d_str!(
         "dbfilename",
         None,
