@@ -499,8 +499,9 @@ pub fn load_image(
         loop {
             let op = r.u8()?;
             match op {
+                // rdbLoadTime: a signed 32-bit count of seconds.
                 opcodes::EXPIRETIME => {
-                    expire = Some(u32::from_le_bytes(r.array()?) as i64 * 1000);
+                    expire = Some(i32::from_le_bytes(r.array()?) as i64 * 1000);
                 }
                 opcodes::EXPIRETIME_MS => expire = Some(i64::from_le_bytes(r.array()?)),
                 // LRU idle time / LFU counter: parsed and not used yet.
