@@ -377,6 +377,61 @@ fn restore_errors_match_redis() {
     p.same(&["DUMP", "nosuchkey"]);
 }
 
+/// A listpack of short strings (6-bit string entries).
+fn listpack(items: &[&[u8]]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for it in items {
+        body.push(0x80 | it.len() as u8);
+        body.extend_from_slice(it);
+        body.push(1 + it.len() as u8);
+    }
+    let mut lp = Vec::new();
+    lp.extend_from_slice(&((6 + body.len() + 1) as u32).to_le_bytes());
+    lp.extend_from_slice(&(items.len() as u16).to_le_bytes());
+    lp.extend_from_slice(&body);
+    lp.push(0xFF);
+    lp
+}
+
+#[test]
+fn restore_refuses_duplicate_members_always_and_unordered_zsets_when_sanitizing() {
+    let s = Server::start();
+    let mut c = s.conn();
+    let zset = |items: &[&[u8]]| {
+        let mut body = vec![17u8];
+        body.extend(blob(&listpack(items)));
+        with_footer(&body)
+    };
+    let restore = |c: &mut redis::Connection, p: &[u8]| -> String {
+        match redis::cmd("RESTORE").arg("z").arg(0).arg(p).arg("REPLACE").query::<()>(c) {
+            Ok(()) => "OK".into(),
+            Err(e) => e.to_string(),
+        }
+    };
+    let dup = zset(&[b"a", b"1", b"a", b"2"]);
+    let unordered = zset(&[b"b", b"2", b"a", b"1"]);
+    let good = zset(&[b"a", b"1", b"b", b"2"]);
+    for mode in ["no", "yes"] {
+        let _: () = q(&mut c, &["CONFIG", "SET", "sanitize-dump-payload", mode]);
+        assert!(restore(&mut c, &dup).contains("Bad data format"), "{mode}");
+        assert_eq!(restore(&mut c, &good), "OK");
+        let got = restore(&mut c, &unordered);
+        if mode == "yes" {
+            assert!(got.contains("Bad data format"), "{got}");
+        } else {
+            assert_eq!(got, "OK");
+        }
+    }
+    // A duplicate set member and hash field too.
+    let mut set = vec![20u8];
+    set.extend(blob(&listpack(&[b"x", b"y", b"x"])));
+    assert!(restore(&mut c, &with_footer(&set)).contains("Bad data format"));
+    let mut hash = vec![16u8];
+    hash.extend(blob(&listpack(&[b"f", b"1", b"f", b"2"])));
+    assert!(restore(&mut c, &with_footer(&hash)).contains("Bad data format"));
+    let _: String = q(&mut c, &["PING"]);
+}
+
 fn crc64(b: &[u8]) -> u64 {
     crc::Crc::<u64>::new(&crc::CRC_64_REDIS).checksum(b)
 }

@@ -259,12 +259,14 @@ fn set_table(members: impl Iterator<Item = Vec<u8>>, n: usize) -> Set {
 }
 
 /// A listpack blob: structure always checked, and an entry count that is
-/// a multiple of `stride` (pairs for hashes and zsets). Deep sanitization
-/// also refuses duplicates among every `stride`-th entry (fields,
-/// members) when `unique` names what they are.
+/// a multiple of `stride` (pairs for hashes and zsets). When `unique`
+/// names what every `stride`-th entry is (fields, members), duplicates are
+/// refused too. Redis checks that only under deep sanitization; ferrodis
+/// always does, because its conversions to the big encodings (and the
+/// zset member index) rely on unique members, and a corrupt payload must
+/// not be able to break them later.
 fn listpack_blob(
     blob: Cow<'_, [u8]>,
-    ctx: &Ctx,
     stride: usize,
     unique: Option<&str>,
 ) -> Result<Listpack, ValueError> {
@@ -272,11 +274,12 @@ fn listpack_blob(
     if lp.len() % stride != 0 {
         return Err("Listpack with an odd entry count".into());
     }
-    if let Some(what) = unique
-        && ctx.deep
-    {
-        let keys: Vec<Vec<u8>> = lp.iter().step_by(stride).map(|v| v.to_vec()).collect();
-        no_duplicates(keys.iter().map(|k| k.as_slice()), what)?;
+    if let Some(what) = unique {
+        let mut keys: Vec<Vec<u8>> = lp.iter().step_by(stride).map(|v| v.to_vec()).collect();
+        keys.sort_unstable();
+        if keys.windows(2).any(|w| w[0] == w[1]) {
+            return Err(ValueError::Bad(format!("Duplicate {what} detected")));
+        }
     }
     Ok(lp)
 }
@@ -375,7 +378,7 @@ fn read_value(r: &mut Reader, ty: u8, ctx: &Ctx) -> VResult {
             list_value(elems, cfg)
         }
         types::HASH_LISTPACK => {
-            let lp = listpack_blob(r.string()?, ctx, 2, Some("hash fields"))?;
+            let lp = listpack_blob(r.string()?, 2, Some("hash fields"))?;
             if lp.is_empty() {
                 return Err(ValueError::Empty);
             }
@@ -388,14 +391,27 @@ fn read_value(r: &mut Reader, ty: u8, ctx: &Ctx) -> VResult {
             Ok(Value::Hash(Box::new(h)))
         }
         types::ZSET_LISTPACK => {
-            let lp = listpack_blob(r.string()?, ctx, 2, Some("zset elements"))?;
+            let lp = listpack_blob(r.string()?, 2, Some("zset elements"))?;
             if lp.is_empty() {
                 return Err(ValueError::Empty);
             }
             let mut buf = [0u8; LL_STR_MAX];
-            for s in lp.iter().skip(1).step_by(2) {
-                if parse_double(s.to_bytes(&mut buf)).is_none_or(f64::is_nan) {
+            let mut prev: Option<(Vec<u8>, f64)> = None;
+            let mut it = lp.iter();
+            while let (Some(m), Some(s)) = (it.next(), it.next()) {
+                let Some(score) = parse_double(s.to_bytes(&mut buf)).filter(|v| !v.is_nan()) else {
                     return Err("Invalid zset score in listpack".into());
+                };
+                // Deep: the (score, member) order every listpack zset
+                // operation assumes (Redis does not check it).
+                if ctx.deep {
+                    let m = m.to_vec();
+                    if let Some((pm, ps)) = &prev
+                        && (*ps, pm.as_slice()) >= (score, m.as_slice())
+                    {
+                        return Err("Zset listpack out of order".into());
+                    }
+                    prev = Some((m, score));
                 }
             }
             let mut z = ZSet::Listpack(lp);
@@ -413,7 +429,7 @@ fn read_value(r: &mut Reader, ty: u8, ctx: &Ctx) -> VResult {
                 match container {
                     super::encode::QUICKLIST_NODE_PLAIN => l.push(&blob, false),
                     super::encode::QUICKLIST_NODE_PACKED => {
-                        let lp = listpack_blob(blob, ctx, 1, None)?;
+                        let lp = listpack_blob(blob, 1, None)?;
                         // Redis skips empty nodes too.
                         l.ql.push_node(lp);
                     }
@@ -426,11 +442,12 @@ fn read_value(r: &mut Reader, ty: u8, ctx: &Ctx) -> VResult {
             Ok(Value::List(Box::new(l)))
         }
         types::SET_LISTPACK => {
-            let lp = listpack_blob(r.string()?, ctx, 1, Some("set members"))?;
+            let lp = listpack_blob(r.string()?, 1, Some("set members"))?;
             if lp.is_empty() {
                 return Err(ValueError::Empty);
             }
-            let set = if lp.len() > cfg.set_max_listpack_entries {
+            let too_long = lp.iter().any(|v| v.str_len() > cfg.set_max_listpack_value);
+            let set = if lp.len() > cfg.set_max_listpack_entries || too_long {
                 let n = lp.len();
                 set_table(lp.iter().map(|v| v.to_vec()), n)
             } else {

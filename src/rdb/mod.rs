@@ -23,11 +23,13 @@
 //!   converted to our encodings at our thresholds.
 //! - `legacy`: ziplist and zipmap walkers (formats ferrodis never writes).
 //!
-//! Validation: a listpack or intset is always structurally checked before
-//! its bytes are adopted (our listpack code relies on that, the way Redis
-//! relies on `sanitize-dump-payload`'s cheap header check). With deep
-//! sanitization (`sanitize-dump-payload yes`, or `clients` for RESTORE)
-//! duplicate members/fields inside listpacks and ziplists are refused too.
+//! Validation: a listpack, intset or ziplist is always structurally
+//! checked before its bytes are adopted (our code relies on that, where
+//! Redis's default `sanitize-dump-payload no` only checks headers), and
+//! duplicate fields/members are always refused, because our conversions to
+//! the big encodings and the zset member index rely on unique members.
+//! Deep sanitization (`sanitize-dump-payload yes`, or `clients` for
+//! RESTORE) also checks that a listpack zset is in (score, member) order.
 //! Bad input is an `Err` naming the offset; the loader never panics and a
 //! server never starts with half a file (start-up exits on any error).
 //!
