@@ -983,3 +983,29 @@ fn debug_reload_keeps_the_data_and_expired_keys_are_not_loaded() {
     assert_eq!(e, 0);
     assert_same(&before, &snapshot(&mut c));
 }
+
+#[test]
+fn debug_object_serializedlength_is_the_rdb_encoding_length_as_in_redis() {
+    let args = args_with(&["--rdbcompression", "no"]);
+    let s = Server::start_with(&args);
+    let r = Redis::start_with(&args);
+    let serlen = |c: &mut redis::Connection, k: &str| -> String {
+        let line: String = q(c, &["DEBUG", "OBJECT", k]);
+        line.split(' ')
+            .find_map(|w| w.strip_prefix("serializedlength:"))
+            .unwrap()
+            .to_string()
+    };
+    for c in [&mut s.conn(), &mut r.conn()] {
+        let _: () = q(c, &["SET", "int", "70000"]);
+        let _: () = q(c, &["SET", "str", &"x".repeat(100)]);
+        let _: () = q(c, &["HSET", "h", "f", "v", "n", "5"]);
+        let _: () = q(c, &["ZADD", "z", "1.5", "a", "2", "b"]);
+        let _: () = q(c, &["SADD", "iset", "1", "2", "300"]);
+        let _: () = q(c, &["RPUSH", "l", "a", "b", "300"]);
+    }
+    let (mut a, mut b) = (s.conn(), r.conn());
+    for k in ["int", "str", "h", "z", "iset", "l"] {
+        assert_eq!(serlen(&mut a, k), serlen(&mut b, k), "serializedlength of {k}");
+    }
+}

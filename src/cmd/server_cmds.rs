@@ -962,49 +962,6 @@ pub fn lastsave_command(srv: &mut Server, c: &mut Client, _a: &Args) {
 // DEBUG
 // --------------------------------------------------------------------------
 
-/// Length prefix of an RDB string / length encoding (rdbSaveLen).
-fn rdb_len_size(n: usize) -> usize {
-    if n < 1 << 6 {
-        1
-    } else if n < 1 << 14 {
-        2
-    } else if n <= u32::MAX as usize {
-        5
-    } else {
-        9
-    }
-}
-
-/// Serialized length of a string as RDB writes it: small integers use the
-/// int encodings, everything else is length + bytes.
-fn rdb_string_size(s: &[u8]) -> usize {
-    if s.len() <= 11
-        && let Some(v) = crate::ds::sds::string2ll(s)
-    {
-        if (i8::MIN as i64..=i8::MAX as i64).contains(&v) {
-            return 2;
-        } else if (i16::MIN as i64..=i16::MAX as i64).contains(&v) {
-            return 3;
-        } else if (i32::MIN as i64..=i32::MAX as i64).contains(&v) {
-            return 5;
-        }
-    }
-    rdb_len_size(s.len()) + s.len()
-}
-
-/// DEBUG OBJECT's serializedlength. Strings are exact for RDB's encodings;
-/// aggregates have no RDB encoder yet, so their figure is the value's
-/// memory estimate (an upper bound of a compact listpack dump).
-fn serialized_length(v: &Value) -> usize {
-    match v {
-        Value::Str(s) => {
-            let mut tmp = itoa::Buffer::new();
-            rdb_string_size(s.bytes(&mut tmp))
-        }
-        other => other.mem_usage().saturating_sub(16),
-    }
-}
-
 pub fn debug_command(srv: &mut Server, c: &mut Client, a: &Args) {
     let sub = String::from_utf8_lossy(&a[1]).to_ascii_lowercase();
     match (sub.as_str(), a.len()) {
@@ -1049,6 +1006,7 @@ pub fn debug_command(srv: &mut Server, c: &mut Client, a: &Args) {
         ("reload", _) => crate::cmd::persist::debug_reload(srv, c, a),
         ("object", 3) => {
             let lru = srv.lruclock;
+            let compress = srv.cfg.rdbcompression;
             let Some(e) = srv.lookup(c.db, &a[2], Access::NoTouch) else {
                 c.add_error("ERR no such key");
                 return;
@@ -1063,7 +1021,7 @@ pub fn debug_command(srv: &mut Server, c: &mut Client, a: &Args) {
                 "Value at:{:p} refcount:1 encoding:{} serializedlength:{} lru:{} lru_seconds_idle:{}",
                 &e.val as *const Value,
                 e.val.encoding(),
-                serialized_length(&e.val),
+                crate::rdb::serialized_len(&e.val, compress),
                 e.lru,
                 idle
             );

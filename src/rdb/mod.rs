@@ -225,6 +225,14 @@ pub fn dump(val: &Value, compress: bool) -> Vec<u8> {
     out
 }
 
+/// rdbSavedObjectLen: the value's RDB encoding length without its type
+/// byte (DEBUG OBJECT's serializedlength).
+pub fn serialized_len(val: &Value, compress: bool) -> usize {
+    let mut out = Vec::new();
+    encode::put_value(&mut out, val, compress);
+    out.len()
+}
+
 /// Why RESTORE refused a payload.
 #[derive(Debug, PartialEq, Eq)]
 pub enum RestoreError {
