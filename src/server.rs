@@ -155,7 +155,7 @@ impl Server {
             net: crate::stats::new_shared_net(1 + crate::io_threads::MAX_THREADS),
             dirty: 0,
             lastsave: now_ms / 1000,
-            rdb: crate::rdb::Stats::new(),
+            rdb: crate::rdb::Stats::default(),
             shutdown_asap: false,
             active_expire_enabled: true,
             rng: seed,
@@ -507,8 +507,16 @@ pub fn run_server(cfg: Config, config_file: Option<PathBuf>) -> i32 {
     crate::bio::init(&mut srv);
     crate::io_threads::init(&mut srv);
     log::info!("Server initialized");
-    if crate::rdb::load_dataset(&mut srv, false).is_err() {
-        return 1;
+    match crate::rdb::load_dataset(&mut srv, false) {
+        Ok(()) => {}
+        Err(crate::rdb::LoadError::Io(e)) => {
+            log::warn!("Fatal error loading the DB: {e}. Exiting.");
+            return 1;
+        }
+        Err(crate::rdb::LoadError::Corrupt { .. }) => {
+            log::warn!("Terminating server after rdb file reading failure.");
+            return 1;
+        }
     }
     if let Err(e) = srv.listen() {
         log::warn!("{e}");

@@ -75,7 +75,8 @@ fn cmd(c: &mut redis::Connection, args: &[&[u8]]) -> redis::Value {
     for a in &args[1..] {
         k.arg(*a);
     }
-    k.query(c).unwrap_or_else(|e| panic!("{:?} failed: {e}", String::from_utf8_lossy(args[0])))
+    k.query(c)
+        .unwrap_or_else(|e| panic!("{:?} failed: {e}", String::from_utf8_lossy(args[0])))
 }
 
 /// Every type and encoding, with expiries, in databases 0, 1 and 9.
@@ -91,7 +92,9 @@ fn populate(c: &mut redis::Connection) {
         let _: () = q(c, &["SET", &p("int64"), "1234567890123456"]);
         let _: () = q(c, &["SET", &p("emb"), "hello world"]);
         let _: () = q(c, &["SET", &p("rawz"), &"abc".repeat(100)]);
-        let noise: String = (0..300).map(|_| (b'!' + rng.below(90) as u8) as char).collect();
+        let noise: String = (0..300)
+            .map(|_| (b'!' + rng.below(90) as u8) as char)
+            .collect();
         let _: () = q(c, &["SET", &p("rawnoise"), &noise]);
         cmd(c, &[b"SET", p("bin").as_bytes(), &[0u8, 255, 10, 13, 0, 1]]);
         let _: () = q(c, &["APPEND", &p("appended"), "x"]);
@@ -126,13 +129,31 @@ fn populate(c: &mut redis::Connection) {
         // Sorted sets: listpack and skiplist, with inf/-inf and odd scores.
         let _: () = q(
             c,
-            &["ZADD", &p("zsmall"), "1.5", "a", "-2", "b", "0", "c", "3e10", "d", "1e-5", "e", "inf", "f"],
+            &[
+                "ZADD",
+                &p("zsmall"),
+                "1.5",
+                "a",
+                "-2",
+                "b",
+                "0",
+                "c",
+                "3e10",
+                "d",
+                "1e-5",
+                "e",
+                "inf",
+                "f",
+            ],
         );
         for i in 0..300 {
             let score = format!("{}", (i as f64) * 1.25 - 100.0);
             let _: () = q(c, &["ZADD", &p("zbig"), &score, &format!("m{i}")]);
         }
-        let _: () = q(c, &["ZADD", &p("zbig"), "-inf", "lowest", "+inf", "highest"]);
+        let _: () = q(
+            c,
+            &["ZADD", &p("zbig"), "-inf", "lowest", "+inf", "highest"],
+        );
         let _: () = q(c, &["ZADD", &p("zlong"), "1", &"M".repeat(100)]);
         // Expiries.
         for k in ["int", "lsmall", "sint", "hbig", "zsmall", "rawz"] {
@@ -172,8 +193,10 @@ fn snapshot(c: &mut redis::Connection) -> BTreeMap<(u32, Vec<u8>), KeyState> {
                 }
                 "hash" => {
                     let flat = bulks(cmd(c, &[b"HGETALL", &k]));
-                    let mut pairs: Vec<Vec<u8>> =
-                        flat.chunks(2).map(|p| [p[0].clone(), b"=".to_vec(), p[1].clone()].concat()).collect();
+                    let mut pairs: Vec<Vec<u8>> = flat
+                        .chunks(2)
+                        .map(|p| [p[0].clone(), b"=".to_vec(), p[1].clone()].concat())
+                        .collect();
                     pairs.sort();
                     pairs
                 }
@@ -181,8 +204,20 @@ fn snapshot(c: &mut redis::Connection) -> BTreeMap<(u32, Vec<u8>), KeyState> {
                 other => panic!("unexpected type {other}"),
             };
             let pttl: i64 = redis::cmd("PTTL").arg(&k).query(c).unwrap();
-            let enc: String = redis::cmd("OBJECT").arg("ENCODING").arg(&k).query(c).unwrap();
-            out.insert((db, k), KeyState { ty, val, ttl: pttl > 0, enc });
+            let enc: String = redis::cmd("OBJECT")
+                .arg("ENCODING")
+                .arg(&k)
+                .query(c)
+                .unwrap();
+            out.insert(
+                (db, k),
+                KeyState {
+                    ty,
+                    val,
+                    ttl: pttl > 0,
+                    enc,
+                },
+            );
         }
     }
     let _: () = q(c, &["SELECT", "0"]);
@@ -217,7 +252,8 @@ fn check_rdb(path: &Path) {
         .arg(path)
         .output()
         .expect("redis-check-rdb (redis-tools) is installed by ./test.sh");
-    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     assert!(
         out.status.success() && text.contains("RDB looks OK"),
         "redis-check-rdb refused {}:\n{text}",
@@ -263,7 +299,11 @@ fn ferrodis_save_without_compression_or_checksum_loads_in_redis() {
     let ours = snapshot(&mut c);
     let _: () = q(&mut c, &["SAVE"]);
     let bytes = std::fs::read(d.file("dump.rdb")).unwrap();
-    assert_eq!(&bytes[bytes.len() - 8..], &[0; 8], "rdbchecksum no writes a zero CRC");
+    assert_eq!(
+        &bytes[bytes.len() - 8..],
+        &[0; 8],
+        "rdbchecksum no writes a zero CRC"
+    );
     assert_eq!(&bytes[..9], b"REDIS0010");
     let r = Redis::start_with(&args_with(&["--dir", d.s(), "--dbfilename", "dump.rdb"]));
     let mut rc = r.conn();
@@ -302,7 +342,10 @@ fn redis_save_loads_in_ferrodis_with_the_same_data() {
     assert!(log.contains("DB loaded from disk: "), "{log}");
     let info: String = q(&mut c, &["INFO", "persistence"]);
     let n = theirs.len();
-    assert!(info.contains(&format!("rdb_last_load_keys_loaded:{n}\r\n")), "{info}");
+    assert!(
+        info.contains(&format!("rdb_last_load_keys_loaded:{n}\r\n")),
+        "{info}"
+    );
     assert!(info.contains("loading:0\r\n"));
 }
 
@@ -349,7 +392,10 @@ fn move_all(from: &mut redis::Connection, to: &mut redis::Connection) {
 fn restore_errors_match_redis() {
     let mut p = common::oracle::Pair::start();
     p.same(&["SET", "k", "v"]);
-    let good: Vec<u8> = redis::cmd("DUMP").arg("k").query(&mut p.ours.conn()).unwrap();
+    let good: Vec<u8> = redis::cmd("DUMP")
+        .arg("k")
+        .query(&mut p.ours.conn())
+        .unwrap();
     let g: &[u8] = &good;
     p.same_bytes(&[b"RESTORE", b"k", b"0", g]);
     p.same_bytes(&[b"RESTORE", b"k2", b"-1", g]);
@@ -403,7 +449,13 @@ fn restore_refuses_duplicate_members_always_and_unordered_zsets_when_sanitizing(
         with_footer(&body)
     };
     let restore = |c: &mut redis::Connection, p: &[u8]| -> String {
-        match redis::cmd("RESTORE").arg("z").arg(0).arg(p).arg("REPLACE").query::<()>(c) {
+        match redis::cmd("RESTORE")
+            .arg("z")
+            .arg(0)
+            .arg(p)
+            .arg("REPLACE")
+            .query::<()>(c)
+        {
             Ok(()) => "OK".into(),
             Err(e) => e.to_string(),
         }
@@ -479,7 +531,9 @@ fn ziplist(items: &[&[u8]]) -> Vec<u8> {
             body.push(0xFE);
             body.extend_from_slice(&(prev as u32).to_le_bytes());
         }
-        let int = std::str::from_utf8(it).ok().and_then(|s| s.parse::<i64>().ok());
+        let int = std::str::from_utf8(it)
+            .ok()
+            .and_then(|s| s.parse::<i64>().ok());
         match int {
             Some(v) if (0..=12).contains(&v) => body.push(0xF1 + v as u8),
             Some(v) if i16::try_from(v).is_ok() => {
@@ -591,10 +645,30 @@ fn old_entries() -> Vec<(u8, &'static str, Vec<u8>, Option<u32>)> {
         (0, "str", blob(b"old string"), None),
         (0, "str-exp", blob(b"keeps"), Some(far)),
         (0, "str-gone", blob(b"expired"), Some(1000)),
-        (13, "hash-zl", blob(&ziplist(&[b"f1", b"v1", b"f2", b"22"])), None),
-        (12, "zset-zl", blob(&ziplist(&[b"m0", b"-inf", b"m1", b"1.5", b"m2", b"3"])), None),
-        (10, "list-zl", blob(&ziplist(&[b"a", b"b", b"100000", long.as_bytes()])), None),
-        (9, "hash-zm", blob(&zipmap(&[(b"zf", b"zv"), (b"k2", b"value2")])), None),
+        (
+            13,
+            "hash-zl",
+            blob(&ziplist(&[b"f1", b"v1", b"f2", b"22"])),
+            None,
+        ),
+        (
+            12,
+            "zset-zl",
+            blob(&ziplist(&[b"m0", b"-inf", b"m1", b"1.5", b"m2", b"3"])),
+            None,
+        ),
+        (
+            10,
+            "list-zl",
+            blob(&ziplist(&[b"a", b"b", b"100000", long.as_bytes()])),
+            None,
+        ),
+        (
+            9,
+            "hash-zm",
+            blob(&zipmap(&[(b"zf", b"zv"), (b"k2", b"value2")])),
+            None,
+        ),
         (14, "list-ql", quicklist, None),
         (1, "list-plain", plain_list, None),
         (3, "zset-v1", zset_v1, None),
@@ -616,7 +690,10 @@ fn old_format_fixtures_load_like_redis_loads_them() {
             theirs.len(),
             11,
             "redis loaded {:?}",
-            theirs.keys().map(|k| String::from_utf8_lossy(&k.1).into_owned()).collect::<Vec<_>>()
+            theirs
+                .keys()
+                .map(|k| String::from_utf8_lossy(&k.1).into_owned())
+                .collect::<Vec<_>>()
         );
         let s = Server::start_with(&args_with(&["--dir", d.s()]));
         let mut c = s.conn();
@@ -638,7 +715,11 @@ fn version_11_listpack_sets_load() {
     lp.extend_from_slice(&3u16.to_le_bytes());
     lp.extend_from_slice(&entries);
     lp.push(0xFF);
-    std::fs::write(d.file("dump.rdb"), rdb_file(11, &[(20, "lpset", blob(&lp), None)])).unwrap();
+    std::fs::write(
+        d.file("dump.rdb"),
+        rdb_file(11, &[(20, "lpset", blob(&lp), None)]),
+    )
+    .unwrap();
     let s = Server::start_with(&["--dir", d.s()]);
     let mut c = s.conn();
     let mut m: Vec<String> = q(&mut c, &["SMEMBERS", "lpset"]);
@@ -675,7 +756,11 @@ fn expect_refusal(dir: &Scratch, want_in_log: &[&str]) -> String {
         std::thread::sleep(Duration::from_millis(20));
     };
     let text = std::fs::read_to_string(&log).unwrap_or_default();
-    assert_eq!(status.code(), Some(1), "exit status {status:?}, log:\n{text}");
+    assert_eq!(
+        status.code(),
+        Some(1),
+        "exit status {status:?}, log:\n{text}"
+    );
     assert!(
         want_in_log.iter().any(|w| text.contains(w)),
         "log lacks {want_in_log:?}:\n{text}"
@@ -698,13 +783,24 @@ fn truncated_and_bit_flipped_files_are_refused_at_start_up() {
     let d = Scratch::new("bad");
     let mut rng = Rng(99);
     // Truncations, including inside the header and the CRC.
-    for cut in [3, 9, 20, good.len() / 3, good.len() / 2, good.len() - 9, good.len() - 1] {
+    for cut in [
+        3,
+        9,
+        20,
+        good.len() / 3,
+        good.len() / 2,
+        good.len() - 9,
+        good.len() - 1,
+    ] {
         std::fs::write(d.file("dump.rdb"), &good[..cut]).unwrap();
         let log = expect_refusal(
             &d,
             &["Internal error in RDB reading offset", "Wrong signature"],
         );
-        assert!(log.contains("Terminating server") || log.contains("Wrong signature"), "{log}");
+        assert!(
+            log.contains("Terminating server") || log.contains("Wrong signature"),
+            "{log}"
+        );
     }
     // Bit flips anywhere: a parse error or the CRC catches each.
     for _ in 0..6 {
@@ -712,7 +808,10 @@ fn truncated_and_bit_flipped_files_are_refused_at_start_up() {
         let at = rng.below(bad.len() as u64) as usize;
         bad[at] ^= 1 << rng.below(8);
         std::fs::write(d.file("dump.rdb"), &bad).unwrap();
-        expect_refusal(&d, &["Internal error in RDB reading offset", "Wrong signature"]);
+        expect_refusal(
+            &d,
+            &["Internal error in RDB reading offset", "Wrong signature"],
+        );
     }
     // A flip in a string's bytes is only visible to the checksum.
     let mut bad = good.clone();
@@ -725,9 +824,17 @@ fn truncated_and_bit_flipped_files_are_refused_at_start_up() {
     std::fs::write(d.file("dump.rdb"), b"this is not an rdb file at all").unwrap();
     expect_refusal(&d, &["Wrong signature"]);
     // A stream (type 15) names the type.
-    std::fs::write(d.file("dump.rdb"), rdb_file(10, &[(15, "st", vec![0, 0, 0], None)])).unwrap();
+    std::fs::write(
+        d.file("dump.rdb"),
+        rdb_file(10, &[(15, "st", vec![0, 0, 0], None)]),
+    )
+    .unwrap();
     expect_refusal(&d, &["stream values (RDB type 15)"]);
-    std::fs::write(d.file("dump.rdb"), rdb_file(10, &[(7, "mod", vec![0, 0, 0], None)])).unwrap();
+    std::fs::write(
+        d.file("dump.rdb"),
+        rdb_file(10, &[(7, "mod", vec![0, 0, 0], None)]),
+    )
+    .unwrap();
     expect_refusal(&d, &["module values (RDB type 7)"]);
 }
 
@@ -790,7 +897,10 @@ fn restore_fuzzer_corrupt_payloads_never_crash_or_hang_the_server() {
     // Small values of every type and encoding (the fuzzer's seeds).
     let _: () = q(&mut c, &["SET", "str", &"abc".repeat(30)]);
     let _: () = q(&mut c, &["SET", "int", "123456"]);
-    let _: () = q(&mut c, &["RPUSH", "list", "a", "b", "1", "-5", &"q".repeat(70)]);
+    let _: () = q(
+        &mut c,
+        &["RPUSH", "list", "a", "b", "1", "-5", &"q".repeat(70)],
+    );
     let mut big = vec!["RPUSH".to_string(), "qlist".into()];
     big.extend((0..200).map(|i| format!("e{i}")));
     let big: Vec<&str> = big.iter().map(|s| s.as_str()).collect();
@@ -801,10 +911,12 @@ fn restore_fuzzer_corrupt_payloads_never_crash_or_hang_the_server() {
     let _: () = q(&mut c, &["HSET", "hbig", "f", &"v".repeat(100)]);
     let _: () = q(&mut c, &["ZADD", "zset", "1", "a", "2.5", "b", "-inf", "c"]);
     let _: () = q(&mut c, &["ZADD", "zbig", "1", &"m".repeat(100), "2", "n"]);
-    let seeds: Vec<Vec<u8>> = ["str", "int", "list", "qlist", "iset", "sset", "hash", "hbig", "zset", "zbig"]
-        .iter()
-        .map(|k| redis::cmd("DUMP").arg(*k).query(&mut c).unwrap())
-        .collect();
+    let seeds: Vec<Vec<u8>> = [
+        "str", "int", "list", "qlist", "iset", "sset", "hash", "hbig", "zset", "zbig",
+    ]
+    .iter()
+    .map(|k| redis::cmd("DUMP").arg(*k).query(&mut c).unwrap())
+    .collect();
     let mut raw = s.raw();
     let mut rng = Rng(2024);
     let started = Instant::now();
@@ -832,7 +944,9 @@ fn restore_fuzzer_corrupt_payloads_never_crash_or_hang_the_server() {
             2 => body.truncate(rng.below(body.len() as u64) as usize),
             _ => {
                 let at = rng.below(body.len() as u64 + 1) as usize;
-                let junk: Vec<u8> = (0..1 + rng.below(8)).map(|_| rng.below(256) as u8).collect();
+                let junk: Vec<u8> = (0..1 + rng.below(8))
+                    .map(|_| rng.below(256) as u8)
+                    .collect();
                 body.splice(at..at, junk);
             }
         }
@@ -865,13 +979,20 @@ fn restore_fuzzer_corrupt_payloads_never_crash_or_hang_the_server() {
                 &[b"DUMP", b"fuzz"],
             ] {
                 raw.send(&resp(cmd));
-                one_reply(&mut raw, &s, &format!("{cmd:?} after payload #{i} {payload:?}"));
+                one_reply(
+                    &mut raw,
+                    &s,
+                    &format!("{cmd:?} after payload #{i} {payload:?}"),
+                );
             }
         }
     }
     raw.send(b"PING\r\n");
     assert_eq!(one_reply(&mut raw, &s, "PING"), b"+PONG\r\n");
-    assert!(restored > 0, "no corrupted payload was accepted at all: the fuzzer tests nothing");
+    assert!(
+        restored > 0,
+        "no corrupted payload was accepted at all: the fuzzer tests nothing"
+    );
     assert!(started.elapsed() < Duration::from_secs(120));
     let mut s = s;
     assert!(s.alive());
@@ -905,19 +1026,32 @@ fn shutdown_save_nosave_and_save_points() {
     let start = |save: &str| {
         let port = common::free_port();
         let args: Vec<String> = [
-            "--port", &port.to_string(), "--save", save, "--dir", d.s(), "--logfile",
+            "--port",
+            &port.to_string(),
+            "--save",
+            save,
+            "--dir",
+            d.s(),
+            "--logfile",
             d.file("s.log").to_str().unwrap(),
         ]
         .iter()
         .map(|s| s.to_string())
         .collect();
-        Server::spawn(port, std::env::temp_dir().join(format!("ferrodis-unused-{port}")), &args)
+        Server::spawn(
+            port,
+            std::env::temp_dir().join(format!("ferrodis-unused-{port}")),
+            &args,
+        )
     };
     let shutdown = |s: &mut Server, args: &[&str]| {
         let _ = common::cmd_of(args).query::<()>(&mut s.conn());
         let deadline = Instant::now() + Duration::from_secs(10);
         while s.alive() {
-            assert!(Instant::now() < deadline, "SHUTDOWN did not stop the server");
+            assert!(
+                Instant::now() < deadline,
+                "SHUTDOWN did not stop the server"
+            );
             std::thread::sleep(Duration::from_millis(10));
         }
     };
@@ -958,7 +1092,10 @@ fn shutdown_save_nosave_and_save_points() {
     let v: Option<String> = q(&mut s.conn(), &["GET", "a"]);
     assert_eq!(v.as_deref(), Some("5"));
     let log = std::fs::read_to_string(d.file("s.log")).unwrap();
-    assert!(log.contains("Saving the final RDB snapshot before exiting."), "{log}");
+    assert!(
+        log.contains("Saving the final RDB snapshot before exiting."),
+        "{log}"
+    );
     assert!(log.contains("DB saved on disk"), "{log}");
 }
 
@@ -1006,6 +1143,10 @@ fn debug_object_serializedlength_is_the_rdb_encoding_length_as_in_redis() {
     }
     let (mut a, mut b) = (s.conn(), r.conn());
     for k in ["int", "str", "h", "z", "iset", "l"] {
-        assert_eq!(serlen(&mut a, k), serlen(&mut b, k), "serializedlength of {k}");
+        assert_eq!(
+            serlen(&mut a, k),
+            serlen(&mut b, k),
+            "serializedlength of {k}"
+        );
     }
 }

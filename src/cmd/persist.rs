@@ -165,7 +165,7 @@ pub fn restore_command(srv: &mut Server, c: &mut Client, a: &Args) {
         // objectSetLRUOrLFU: the 24-bit seconds clock, wrapping.
         let span = crate::server::LRU_CLOCK_MAX as i64 + 1;
         let lru = (srv.lruclock as i64 - secs.min(span - 1)).rem_euclid(span) as u32;
-        if let Some(e) = srv.dbs[c.db].dict.get_mut(&key[..]) {
+        if let Some(e) = srv.dbs[c.db].dict.get_mut(key) {
             e.lru = lru;
         }
     }
@@ -196,7 +196,10 @@ pub fn debug_reload(srv: &mut Server, c: &mut Client, a: &Args) {
         srv.signal_flushed_db(None);
         crate::bio::lazyfree::empty_data(srv, None, false);
     }
-    if rdb::load_dataset(srv, merge).is_err() {
+    if let Err(e) = rdb::load_dataset(srv, merge) {
+        if let rdb::LoadError::Io(e) = e {
+            log::warn!("Error loading the DB for DEBUG RELOAD: {e}");
+        }
         c.add_error("ERR Error trying to load the RDB dump, check server logs.");
         return;
     }

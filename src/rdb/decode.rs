@@ -36,7 +36,10 @@ pub struct Loaded {
 pub enum LoadError {
     Io(std::io::Error),
     /// The file is not a valid RDB: where reading stopped, and why.
-    Corrupt { offset: usize, msg: String },
+    Corrupt {
+        offset: usize,
+        msg: String,
+    },
 }
 
 impl fmt::Display for LoadError {
@@ -206,7 +209,7 @@ fn no_duplicates<'x>(items: impl Iterator<Item = &'x [u8]>, what: &str) -> Resul
 }
 
 /// A hash from pairs (unique fields), in the encoding its size calls for.
-fn hash_value(pairs: Vec<(Vec<u8>, Vec<u8>)>, cfg: &Config) -> VResult {
+fn hash_value(pairs: legacy::Pairs, cfg: &Config) -> VResult {
     if pairs.is_empty() {
         return Err(ValueError::Empty);
     }
@@ -284,7 +287,7 @@ fn listpack_blob(
     Ok(lp)
 }
 
-fn ziplist_pairs(blob: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, ValueError> {
+fn ziplist_pairs(blob: &[u8]) -> Result<legacy::Pairs, ValueError> {
     let items = legacy::ziplist_entries(blob)?;
     if items.len() % 2 != 0 {
         return Err("Ziplist with an odd entry count".into());
@@ -321,7 +324,8 @@ fn read_value(r: &mut Reader, ty: u8, ctx: &Ctx) -> VResult {
                     return Err("Duplicate set members detected".into());
                 }
             }
-            set.map(|s| Value::Set(Box::new(s))).ok_or(ValueError::Empty)
+            set.map(|s| Value::Set(Box::new(s)))
+                .ok_or(ValueError::Empty)
         }
         types::ZSET | types::ZSET_2 => {
             let n = r.len()?;
@@ -458,9 +462,11 @@ fn read_value(r: &mut Reader, ty: u8, ctx: &Ctx) -> VResult {
         types::MODULE_PRE_GA | types::MODULE_2 => Err(ValueError::Bad(format!(
             "module values (RDB type {ty}) are not supported by ferrodis"
         ))),
-        types::STREAM_LISTPACKS | types::STREAM_LISTPACKS_2 | types::STREAM_LISTPACKS_3 => Err(
-            ValueError::Bad(format!("stream values (RDB type {ty}) are not supported by ferrodis")),
-        ),
+        types::STREAM_LISTPACKS | types::STREAM_LISTPACKS_2 | types::STREAM_LISTPACKS_3 => {
+            Err(ValueError::Bad(format!(
+                "stream values (RDB type {ty}) are not supported by ferrodis"
+            )))
+        }
         _ => Err(ValueError::Bad(format!("Unknown RDB encoding type {ty}"))),
     }
 }
@@ -492,14 +498,20 @@ pub fn load_image(
 ) -> Result<Loaded, super::LoadError> {
     let corrupt = |offset: usize, msg: String| super::LoadError::Corrupt { offset, msg };
     if b.len() < 9 || &b[..5] != b"REDIS" {
-        return Err(corrupt(0, "Wrong signature trying to load DB from file".into()));
+        return Err(corrupt(
+            0,
+            "Wrong signature trying to load DB from file".into(),
+        ));
     }
     let version = std::str::from_utf8(&b[5..9])
         .ok()
         .and_then(|s| s.parse::<u16>().ok())
         .unwrap_or(0);
     if !(1..=RDB_MAX_LOAD_VERSION).contains(&version) {
-        return Err(corrupt(5, format!("Can't handle RDB format version {version}")));
+        return Err(corrupt(
+            5,
+            format!("Can't handle RDB format version {version}"),
+        ));
     }
     let ctx = Ctx {
         cfg,
@@ -550,7 +562,8 @@ pub fn load_image(
                     match &*k {
                         b"redis-ver" => log::info!("Loading RDB produced by version {v}"),
                         b"ctime" => {
-                            let age = crate::server::unix_ms() / 1000 - v.parse::<i64>().unwrap_or(0);
+                            let age =
+                                crate::server::unix_ms() / 1000 - v.parse::<i64>().unwrap_or(0);
                             log::info!("RDB age {} seconds", age.max(0));
                         }
                         b"used-mem" => log::info!(
@@ -562,7 +575,9 @@ pub fn load_image(
                     }
                 }
                 opcodes::MODULE_AUX => {
-                    return Err("module auxiliary data (opcode 247) is not supported by ferrodis".into());
+                    return Err(
+                        "module auxiliary data (opcode 247) is not supported by ferrodis".into(),
+                    );
                 }
                 opcodes::FUNCTION_PRE_GA | opcodes::FUNCTION2 => {
                     return Err(format!(

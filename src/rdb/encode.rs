@@ -216,14 +216,21 @@ pub fn write_file<W: Write>(w: &mut W, dbs: &[Db], cfg: &Config) -> io::Result<(
     };
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 16);
     buf.extend_from_slice(format!("REDIS{RDB_VERSION:04}").as_bytes());
-    put_aux(&mut buf, "redis-ver", crate::config::REDIS_VERSION.as_bytes());
+    put_aux(
+        &mut buf,
+        "redis-ver",
+        crate::config::REDIS_VERSION.as_bytes(),
+    );
     put_aux(&mut buf, "redis-bits", b"64");
     let now_s = crate::server::unix_ms() / 1000;
     put_aux(&mut buf, "ctime", now_s.to_string().as_bytes());
     put_aux(
         &mut buf,
         "used-mem",
-        ferrodis_ffi::alloc::allocated().unwrap_or(0).to_string().as_bytes(),
+        ferrodis_ffi::alloc::allocated()
+            .unwrap_or(0)
+            .to_string()
+            .as_bytes(),
     );
     put_aux(&mut buf, "aof-base", b"0");
     for db in dbs {

@@ -6,6 +6,9 @@
 
 use crate::ds::sds::{LL_STR_MAX, ll2string};
 
+/// Field/value pairs decoded from a compact encoding.
+pub type Pairs = Vec<(Vec<u8>, Vec<u8>)>;
+
 const ZIP_END: u8 = 0xFF;
 const ZIP_BIG_PREVLEN: u8 = 0xFE;
 const ZL_HEADER: usize = 10;
@@ -118,7 +121,7 @@ fn take(b: &[u8], at: usize, n: usize, end: usize) -> Result<&[u8], String> {
 
 /// The field/value pairs of a zipmap (`<zmlen><len>key<len><free>value
 /// ... 0xFF`), with the same kind of checks.
-pub fn zipmap_pairs(zm: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, String> {
+pub fn zipmap_pairs(zm: &[u8]) -> Result<Pairs, String> {
     let bad = |why: &str| Err(format!("Zipmap integrity check failed: {why}"));
     if zm.len() < 2 || *zm.last().unwrap() != ZIP_END {
         return bad("too short or no terminator");
@@ -127,7 +130,9 @@ pub fn zipmap_pairs(zm: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, String> {
     let mut p = 1;
     let mut out = Vec::new();
     let read_len = |p: &mut usize| -> Result<Option<usize>, String> {
-        let b = *zm.get(*p).ok_or("Zipmap integrity check failed: truncated")?;
+        let b = *zm
+            .get(*p)
+            .ok_or("Zipmap integrity check failed: truncated")?;
         match b {
             0..=253 => {
                 *p += 1;
@@ -147,10 +152,7 @@ pub fn zipmap_pairs(zm: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, String> {
             _ => Err("Zipmap integrity check failed: entry past the end".into()),
         }
     };
-    loop {
-        let Some(klen) = read_len(&mut p)? else {
-            break;
-        };
+    while let Some(klen) = read_len(&mut p)? {
         let key = get(p, klen)?.to_vec();
         p += klen;
         let Some(vlen) = read_len(&mut p)? else {

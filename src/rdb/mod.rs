@@ -120,17 +120,6 @@ pub struct Stats {
     pub saves: u64,
     pub last_load_keys_loaded: u64,
     pub last_load_keys_expired: u64,
-    /// lastbgsave_status: false after a failed save.
-    pub last_save_ok: bool,
-}
-
-impl Stats {
-    pub fn new() -> Stats {
-        Stats {
-            last_save_ok: true,
-            ..Stats::default()
-        }
-    }
 }
 
 /// Writes every database to `filename` (relative to the working directory,
@@ -276,25 +265,17 @@ pub fn restore_sanitize(cfg: &Config) -> Sanitize {
 /// INFO persistence), as Redis does after a synchronous save.
 pub fn save_dataset(srv: &mut Server) -> io::Result<()> {
     let name = srv.cfg.dbfilename.clone();
-    match save(&srv.dbs, &srv.cfg, &name) {
-        Ok(()) => {
-            srv.dirty = 0;
-            srv.lastsave = crate::server::unix_ms() / 1000;
-            srv.rdb.saves += 1;
-            srv.rdb.last_save_ok = true;
-            Ok(())
-        }
-        Err(e) => {
-            srv.rdb.last_save_ok = false;
-            Err(e)
-        }
-    }
+    save(&srv.dbs, &srv.cfg, &name)?;
+    srv.dirty = 0;
+    srv.lastsave = crate::server::unix_ms() / 1000;
+    srv.rdb.saves += 1;
+    Ok(())
 }
 
-/// loadDataFromDisk: loads `dbfilename` into the (empty) databases with
-/// Redis's log lines. `Err` means the server must not start: the message
-/// has been logged.
-pub fn load_dataset(srv: &mut Server, merge: bool) -> Result<(), ()> {
+/// loadDataFromDisk: loads `dbfilename` into the databases with Redis's
+/// log lines (the reason of a failure included; the caller decides what
+/// a failure means: start-up exits, DEBUG RELOAD replies an error).
+pub fn load_dataset(srv: &mut Server, merge: bool) -> Result<(), LoadError> {
     let start = std::time::Instant::now();
     let name = srv.cfg.dbfilename.clone();
     let (now, lru) = (crate::server::unix_ms(), srv.lruclock);
@@ -320,17 +301,14 @@ pub fn load_dataset(srv: &mut Server, merge: bool) -> Result<(), ()> {
             );
             Ok(())
         }
-        Err(LoadError::Io(e)) => {
-            log::warn!("Fatal error loading the DB: {e}. Exiting.");
-            Err(())
-        }
-        Err(e @ LoadError::Corrupt { .. }) => {
-            if matches!(&e, LoadError::Corrupt { msg, .. } if msg == decode::EOF_MSG) {
-                log::warn!("Short read or OOM loading DB. Unrecoverable error, aborting now.");
+        Err(e) => {
+            if let LoadError::Corrupt { msg, .. } = &e {
+                if msg == decode::EOF_MSG {
+                    log::warn!("Short read or OOM loading DB. Unrecoverable error, aborting now.");
+                }
+                log::warn!("{e}");
             }
-            log::warn!("{e}");
-            log::warn!("Terminating server after rdb file reading failure.");
-            Err(())
+            Err(e)
         }
     }
 }
