@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::db::{Db, Entry, Str, Value};
 use crate::ds::hashtable::HashTable;
 use crate::ds::intset::IntSet;
-use crate::ds::listpack::Listpack;
+use crate::ds::listpack::{Listpack, LpValue};
 use crate::ds::lzf;
 use crate::ds::sds::{LL_STR_MAX, ll2string};
 use crate::ds::smallbytes::SmallBytes;
@@ -277,14 +277,32 @@ fn listpack_blob(
     if lp.len() % stride != 0 {
         return Err("Listpack with an odd entry count".into());
     }
-    if let Some(what) = unique {
-        let mut keys: Vec<Vec<u8>> = lp.iter().step_by(stride).map(|v| v.to_vec()).collect();
-        keys.sort_unstable();
-        if keys.windows(2).any(|w| w[0] == w[1]) {
-            return Err(ValueError::Bad(format!("Duplicate {what} detected")));
-        }
+    if let Some(what) = unique
+        && has_duplicates(&lp, stride)
+    {
+        return Err(ValueError::Bad(format!("Duplicate {what} detected")));
     }
     Ok(lp)
+}
+
+/// Whether two of every `stride`-th entry are equal as strings. Compact
+/// encodings are small, so the common case compares pairwise without
+/// allocating; long ones are sorted.
+fn has_duplicates(lp: &Listpack, stride: usize) -> bool {
+    let keys: Vec<LpValue> = lp.iter().step_by(stride).collect();
+    if keys.len() <= 32 {
+        let (mut ba, mut bb) = ([0u8; LL_STR_MAX], [0u8; LL_STR_MAX]);
+        return keys.iter().enumerate().any(|(i, a)| {
+            keys[i + 1..].iter().any(|b| match (a, b) {
+                (LpValue::Int(x), LpValue::Int(y)) => x == y,
+                (LpValue::Str(x), LpValue::Str(y)) => x == y,
+                _ => a.to_bytes(&mut ba) == b.to_bytes(&mut bb),
+            })
+        });
+    }
+    let mut owned: Vec<Vec<u8>> = keys.iter().map(|v| v.to_vec()).collect();
+    owned.sort_unstable();
+    owned.windows(2).any(|w| w[0] == w[1])
 }
 
 fn ziplist_pairs(blob: &[u8]) -> Result<legacy::Pairs, ValueError> {
@@ -610,19 +628,18 @@ pub fn load_image(
                         continue;
                     }
                     let db = &mut dbs[dbid];
-                    if merge {
-                        db.dict.remove(&key);
+                    if merge && !db.expires.is_empty() {
                         db.expires.remove(&key);
-                    } else if db.dict.contains_key(&key) {
-                        return Err(format!(
-                            "Duplicated key '{}' found in DB {dbid}",
-                            String::from_utf8_lossy(&key)
-                        ));
                     }
                     if let Some(w) = when {
                         db.expires.insert(key.clone(), w);
                     }
-                    db.dict.insert_new(key, Entry { val, lru: lruclock });
+                    // One probe: a key already there is replaced (MERGE) or
+                    // is a corrupt file (the load is abandoned either way).
+                    let dup = db.dict.insert(key, Entry { val, lru: lruclock });
+                    if dup.is_some() && !merge {
+                        return Err(format!("Duplicated key found in DB {dbid}"));
+                    }
                     st.keys_loaded += 1;
                 }
             }
