@@ -569,9 +569,20 @@ pub fn load_image(
                     }
                     dbid = id as usize;
                 }
+                // Size the tables up front, as Redis's dictExpand does, so
+                // the load is not a chain of incremental rehashes. Capped
+                // by what is left of the file (every key takes bytes), so
+                // a corrupt size cannot reserve gigabytes.
                 opcodes::RESIZEDB => {
-                    r.len()?;
-                    r.len()?;
+                    let keys = r.len()?.min(r.left() as u64) as usize;
+                    let volatile = r.len()?.min(r.left() as u64) as usize;
+                    let db = &mut dbs[dbid];
+                    if db.dict.is_empty() {
+                        db.dict = crate::ds::dict::Dict::with_capacity(keys);
+                    }
+                    if db.expires.is_empty() {
+                        db.expires = crate::ds::dict::Dict::with_capacity(volatile);
+                    }
                 }
                 opcodes::AUX => {
                     let k = r.string()?;
