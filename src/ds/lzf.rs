@@ -49,7 +49,10 @@ pub fn compress(input: &[u8], max_out: usize) -> Option<Vec<u8>> {
     // Sized to the input (at most 2^14 slots): an input of n bytes has at
     // most n prefixes, and zeroing a fixed 64 KiB table per call dominated
     // the cost of compressing the many short strings an RDB save writes.
-    let log = n.next_power_of_two().trailing_zeros().clamp(MIN_HASH_LOG, HASH_LOG);
+    let log = n
+        .next_power_of_two()
+        .trailing_zeros()
+        .clamp(MIN_HASH_LOG, HASH_LOG);
     let mut htab = vec![0u32; 1 << log];
     let mut ip = 0;
     let mut lit_start = 0;
