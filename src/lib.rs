@@ -4,7 +4,7 @@
 //! `event` (ae.c), `net` (networking.c + the RESP parser), `io_threads`,
 //! `bio` (+ `lazyfree`), `db` (db.c, expire.c, object.c), `ds` (sds, dict,
 //! listpack, intset, quicklist, skiplist), `cmd` (the command table and one
-//! file per family), `config`, `stats`, `server` (server.c).
+//! file per family), `config`, `rdb` (rdb.c), `stats`, `server` (server.c).
 //!
 //! `unsafe` is denied crate-wide; the listed exceptions say so in their
 //! first lines (`ds::sds`).
@@ -20,6 +20,7 @@ pub mod event;
 pub mod io_threads;
 pub mod log;
 pub mod net;
+pub mod rdb;
 pub mod server;
 pub mod stats;
 pub mod types;

@@ -39,6 +39,14 @@ pub struct Listener {
     pub kind: ListenerKind,
 }
 
+/// SHUTDOWN's SAVE / NOSAVE choice (none: save when save points are set).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShutdownSave {
+    Default,
+    Save,
+    NoSave,
+}
+
 /// WATCH: (db, key) -> every client watching it.
 pub type WatchedKeys =
     std::collections::HashMap<(usize, Box<[u8]>), Vec<crate::cmd::multi::Watcher>>;
@@ -82,6 +90,8 @@ pub struct Server {
     pub net: SharedNet,
     pub dirty: u64,
     pub lastsave: i64,
+    /// RDB persistence counters (INFO persistence).
+    pub rdb: crate::rdb::Stats,
 
     // --- flags ---
     pub shutdown_asap: bool,
@@ -151,6 +161,7 @@ impl Server {
             net: crate::stats::new_shared_net(1 + crate::io_threads::MAX_THREADS),
             dirty: 0,
             lastsave: now_ms / 1000,
+            rdb: crate::rdb::Stats::default(),
             shutdown_asap: false,
             active_expire_enabled: true,
             rng: seed,
@@ -233,8 +244,7 @@ impl Server {
         // cronUpdateMemoryStats: used_memory_peak follows used_memory.
         ferrodis_ffi::alloc::update_peak();
         if self.shutdown_asap {
-            self.prepare_for_shutdown();
-            self.el.stop();
+            self.shutdown_on_signal();
         }
         self.cronloops += 1;
         Duration::from_millis(1000 / self.hz.max(1) as u64)
@@ -266,6 +276,19 @@ impl Server {
         }
     }
 
+    /// SIGTERM/SIGINT: shut down, or keep running when the final save
+    /// failed (as Redis does).
+    fn shutdown_on_signal(&mut self) {
+        if self.prepare_for_shutdown(ShutdownSave::Default, false) {
+            self.el.stop();
+        } else {
+            log::warn!(
+                "SIGTERM received but errors trying to shut down the server, check the logs for more information"
+            );
+            self.shutdown_asap = false;
+        }
+    }
+
     pub fn net_totals(&self) -> (u64, u64) {
         use std::sync::atomic::Ordering::Relaxed;
         self.net.iter().fold((0, 0), |(i, o), c| {
@@ -276,10 +299,32 @@ impl Server {
         })
     }
 
-    /// Stops accepting, finishes pending replies where possible, removes the
-    /// pid file and unix socket (prepareForShutdown).
-    pub fn prepare_for_shutdown(&mut self) {
+    /// Saves when asked or when save points are configured (Redis 7.0's
+    /// SHUTDOWN/SIGTERM), stops accepting, finishes pending replies where
+    /// possible, removes the pid file and unix socket (prepareForShutdown).
+    /// Returns false, leaving the server running, when the final save
+    /// failed and `force` was not given.
+    pub fn prepare_for_shutdown(&mut self, save: ShutdownSave, force: bool) -> bool {
         log::warn!("User requested shutdown...");
+        let wanted = match save {
+            ShutdownSave::Default => !self.cfg.save.is_empty(),
+            ShutdownSave::Save => true,
+            ShutdownSave::NoSave => false,
+        };
+        if wanted {
+            log::info!("Saving the final RDB snapshot before exiting.");
+            if crate::rdb::save_dataset(self).is_err() {
+                if force {
+                    log::warn!("Error trying to save the DB. Exit anyway.");
+                } else {
+                    log::warn!("Error trying to save the DB, can't exit.");
+                    log::warn!(
+                        "Errors trying to shut down the server. Check the logs for more information."
+                    );
+                    return false;
+                }
+            }
+        }
         for l in std::mem::take(&mut self.listeners) {
             self.el.forget(l.fd.as_fd());
             if let ListenerKind::Unix(p) = &l.kind {
@@ -294,6 +339,7 @@ impl Server {
             let _ = std::fs::remove_file(&self.cfg.pidfile);
         }
         log::warn!("ferrodis is now ready to exit, bye bye...");
+        true
     }
 }
 
@@ -320,8 +366,7 @@ impl Handler for Server {
                 }
                 // Shut down promptly, not on the next cron tick.
                 if self.shutdown_asap {
-                    self.prepare_for_shutdown();
-                    self.el.stop();
+                    self.shutdown_on_signal();
                 }
             }
             _ => unreachable!("fd {fd} registered with unknown token {token:#x}"),
@@ -441,6 +486,17 @@ pub fn run_server(cfg: Config, config_file: Option<PathBuf>) -> i32 {
     crate::bio::init(&mut srv);
     crate::io_threads::init(&mut srv);
     log::info!("Server initialized");
+    match crate::rdb::load_dataset(&mut srv, false) {
+        Ok(()) => {}
+        Err(crate::rdb::LoadError::Io(e)) => {
+            log::warn!("Fatal error loading the DB: {e}. Exiting.");
+            return 1;
+        }
+        Err(crate::rdb::LoadError::Corrupt { .. }) => {
+            log::warn!("Terminating server after rdb file reading failure.");
+            return 1;
+        }
+    }
     if let Err(e) = srv.listen() {
         log::warn!("{e}");
         return 1;

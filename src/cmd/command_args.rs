@@ -602,6 +602,20 @@ pub static TABLE: &[(&str, &[Arg])] = &[
     ("info", &[s("section").opt().multi()]),
     ("time", &[]),
     ("lastsave", &[]),
+    ("save", &[]),
+    ("dump", &[KEY]),
+    (
+        "restore",
+        &[
+            KEY,
+            i("ttl"),
+            s("serialized-value"),
+            pt("replace", "REPLACE").opt().v("3.0.0"),
+            pt("absttl", "ABSTTL").opt().v("5.0.0"),
+            i("seconds").tok("IDLETIME").opt().v("5.0.0"),
+            i("frequency").tok("FREQ").opt().v("5.0.0"),
+        ],
+    ),
     // Redis documents DEBUG without arguments (its subcommands are
     // internal); COMMAND DOCS omits the field.
     ("debug", &[]),

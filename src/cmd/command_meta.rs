@@ -450,6 +450,12 @@ pub static TABLE: &[(&str, Meta)] = &[
         m(ADMIN | DANGEROUS, &[]).tips(&["nondeterministic_output"]),
     ),
     ("debug", m(0, &[])),
+    ("save", m(0, &[])),
+    (
+        "dump",
+        m(KEYSPACE, &[key(1, RO | ACCESS)]).tips(&["nondeterministic_output"]),
+    ),
+    ("restore", m(KEYSPACE | DANGEROUS, &[key(1, OW | UPDATE)])),
     ("shutdown", m(0, &[])),
     ("function", m(0, &[])),
     (

@@ -331,6 +331,9 @@ fn persistence(srv: &Server, out: &mut String) {
          rdb_last_bgsave_status:ok\r\n\
          rdb_last_bgsave_time_sec:-1\r\n\
          rdb_current_bgsave_time_sec:-1\r\n\
+         rdb_saves:{}\r\n\
+         rdb_last_load_keys_expired:{}\r\n\
+         rdb_last_load_keys_loaded:{}\r\n\
          aof_enabled:0\r\n\
          aof_rewrite_in_progress:0\r\n\
          aof_rewrite_scheduled:0\r\n\
@@ -338,7 +341,11 @@ fn persistence(srv: &Server, out: &mut String) {
          aof_current_rewrite_time_sec:-1\r\n\
          aof_last_bgrewrite_status:ok\r\n\
          aof_last_write_status:ok\r\n",
-        srv.dirty, srv.lastsave,
+        srv.dirty,
+        srv.lastsave,
+        srv.rdb.saves,
+        srv.rdb.last_load_keys_expired,
+        srv.rdb.last_load_keys_loaded,
     );
 }
 

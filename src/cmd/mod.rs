@@ -23,6 +23,7 @@ pub mod info;
 pub mod keys;
 pub mod list;
 pub mod multi;
+pub mod persist;
 pub mod server_cmds;
 pub mod set;
 pub mod sort;
@@ -57,6 +58,7 @@ pub mod flags {
     pub const ALLOW_BUSY: u32 = 1 << 16;
     pub const PROTECTED: u32 = 1 << 17;
     pub const NO_MANDATORY_KEYS: u32 = 1 << 18;
+    pub const NO_ASYNC_LOADING: u32 = 1 << 19;
 
     pub const NAMES: &[(u32, &str)] = &[
         (WRITE, "write"),
@@ -73,6 +75,7 @@ pub mod flags {
         (FAST, "fast"),
         (NO_AUTH, "no_auth"),
         (MAY_REPLICATE, "may_replicate"),
+        (NO_ASYNC_LOADING, "no_async_loading"),
         (NO_MULTI, "no_multi"),
         (MOVABLE_KEYS, "movablekeys"),
         (ALLOW_BUSY, "allow_busy"),
@@ -151,6 +154,7 @@ fn families() -> Vec<&'static [Command]> {
         set::COMMANDS,
         zset::COMMANDS,
         sort::COMMANDS,
+        persist::COMMANDS,
     ]
 }
 

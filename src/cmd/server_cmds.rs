@@ -16,8 +16,10 @@
 //!   specs and the getkeys procs (getkeys.rs). COMMAND DOCS `arguments`
 //!   come from the static table in command_args.rs (redis-cli builds its
 //!   hints from them). Not done: complexity/history in DOCS.
-//! * SHUTDOWN does not save (there is no persistence yet): SAVE and NOSAVE
-//!   are accepted and both just stop the server.
+//! * SHUTDOWN saves an RDB snapshot when SAVE is given or save points are
+//!   configured (not with NOSAVE), and stays up if that save fails (unless
+//!   FORCE), as Redis 7.0 does. NOW is accepted (there are no replicas to
+//!   wait for).
 
 use crate::cmd;
 use crate::cmd::command_args;
@@ -29,7 +31,7 @@ use crate::config::ConfigEnum;
 use crate::db::{Access, Value};
 use crate::net::client::{Args, Client};
 use crate::net::reply::Reply;
-use crate::server::Server;
+use crate::server::{Server, ShutdownSave};
 
 const SYNTAX: &str = "ERR syntax error";
 const NOT_INT: &str = "ERR value is not an integer or out of range";
@@ -1058,49 +1060,6 @@ pub fn lastsave_command(srv: &mut Server, c: &mut Client, _a: &Args) {
 // DEBUG
 // --------------------------------------------------------------------------
 
-/// Length prefix of an RDB string / length encoding (rdbSaveLen).
-fn rdb_len_size(n: usize) -> usize {
-    if n < 1 << 6 {
-        1
-    } else if n < 1 << 14 {
-        2
-    } else if n <= u32::MAX as usize {
-        5
-    } else {
-        9
-    }
-}
-
-/// Serialized length of a string as RDB writes it: small integers use the
-/// int encodings, everything else is length + bytes.
-fn rdb_string_size(s: &[u8]) -> usize {
-    if s.len() <= 11
-        && let Some(v) = crate::ds::sds::string2ll(s)
-    {
-        if (i8::MIN as i64..=i8::MAX as i64).contains(&v) {
-            return 2;
-        } else if (i16::MIN as i64..=i16::MAX as i64).contains(&v) {
-            return 3;
-        } else if (i32::MIN as i64..=i32::MAX as i64).contains(&v) {
-            return 5;
-        }
-    }
-    rdb_len_size(s.len()) + s.len()
-}
-
-/// DEBUG OBJECT's serializedlength. Strings are exact for RDB's encodings;
-/// aggregates have no RDB encoder yet, so their figure is the value's
-/// memory estimate (an upper bound of a compact listpack dump).
-fn serialized_length(v: &Value) -> usize {
-    match v {
-        Value::Str(s) => {
-            let mut tmp = itoa::Buffer::new();
-            rdb_string_size(s.bytes(&mut tmp))
-        }
-        other => other.mem_usage().saturating_sub(16),
-    }
-}
-
 pub fn debug_command(srv: &mut Server, c: &mut Client, a: &Args) {
     let sub = String::from_utf8_lossy(&a[1]).to_ascii_lowercase();
     match (sub.as_str(), a.len()) {
@@ -1110,6 +1069,11 @@ pub fn debug_command(srv: &mut Server, c: &mut Client, a: &Args) {
             &[
                 "OBJECT <key>",
                 "    Show low level info about the value stored at <key>.",
+                "RELOAD [option ...]",
+                "    Save the RDB on disk and reload it back to memory. Available options:",
+                "    * MERGE: Merge the content of the RDB with the existing dataset.",
+                "    * NOSAVE: Don't save the RDB on disk (the existing file is loaded).",
+                "    * NOFLUSH: Don't flush the existing dataset before loading.",
                 "SET-ACTIVE-EXPIRE <0|1>",
                 "    Setting it to 0 disables expiring keys in background when they are not",
                 "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
@@ -1137,8 +1101,10 @@ pub fn debug_command(srv: &mut Server, c: &mut Client, a: &Args) {
             srv.active_expire_enabled = v != 0;
             c.add_ok();
         }
+        ("reload", _) => crate::cmd::persist::debug_reload(srv, c, a),
         ("object", 3) => {
             let lru = srv.lruclock;
+            let compress = srv.cfg.rdbcompression;
             let Some(e) = srv.lookup(c.db, &a[2], Access::NoTouch) else {
                 c.add_error("ERR no such key");
                 return;
@@ -1153,7 +1119,7 @@ pub fn debug_command(srv: &mut Server, c: &mut Client, a: &Args) {
                 "Value at:{:p} refcount:1 encoding:{} serializedlength:{} lru:{} lru_seconds_idle:{}",
                 &e.val as *const Value,
                 e.val.encoding(),
-                serialized_length(&e.val),
+                crate::rdb::serialized_len(&e.val, compress),
                 e.lru,
                 idle
             );
@@ -1168,15 +1134,17 @@ pub fn debug_command(srv: &mut Server, c: &mut Client, a: &Args) {
 // --------------------------------------------------------------------------
 
 pub fn shutdown_command(srv: &mut Server, c: &mut Client, a: &Args) {
-    let (mut save, mut nosave, mut abort) = (false, false, false);
+    let (mut save, mut nosave, mut abort, mut force) = (false, false, false, false);
     for i in 1..a.len() {
         let o = &a[i];
         if o.eq_ignore_ascii_case(b"nosave") {
             nosave = true;
         } else if o.eq_ignore_ascii_case(b"save") {
             save = true;
-        } else if o.eq_ignore_ascii_case(b"now") || o.eq_ignore_ascii_case(b"force") {
-            // No replicas to wait for and nothing to save: accepted as-is.
+        } else if o.eq_ignore_ascii_case(b"now") {
+            // No replicas to wait for: accepted as-is.
+        } else if o.eq_ignore_ascii_case(b"force") {
+            force = true;
         } else if o.eq_ignore_ascii_case(b"abort") {
             abort = true;
         } else {
@@ -1195,8 +1163,18 @@ pub fn shutdown_command(srv: &mut Server, c: &mut Client, a: &Args) {
     }
     // Like Redis, no reply on success: the connection just closes when the
     // process exits after this pass of the loop.
+    let mode = if save {
+        ShutdownSave::Save
+    } else if nosave {
+        ShutdownSave::NoSave
+    } else {
+        ShutdownSave::Default
+    };
+    if !srv.prepare_for_shutdown(mode, force) {
+        c.add_error("ERR Errors trying to SHUTDOWN. Check logs.");
+        return;
+    }
     srv.shutdown_asap = true;
-    srv.prepare_for_shutdown();
     srv.el.stop();
 }
 

@@ -203,6 +203,23 @@ impl ConfigEnum for CpuAffinity {
     const NAMES: &'static [(&'static str, Self)] = &[("auto", Self::Auto), ("off", Self::Off)];
 }
 
+/// `sanitize-dump-payload`: deep integrity checks of RDB / RESTORE
+/// payloads always (`yes`), never (`no`, Redis's default: only the cheap
+/// structural checks), or for RESTORE from clients only (`clients`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SanitizeDumpPayload {
+    No,
+    Yes,
+    Clients,
+}
+impl ConfigEnum for SanitizeDumpPayload {
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("no", Self::No),
+        ("yes", Self::Yes),
+        ("clients", Self::Clients),
+    ];
+}
+
 /// One `client-output-buffer-limit` class.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct ObufLimit {
@@ -268,6 +285,7 @@ pub struct Config {
     pub stop_writes_on_bgsave_error: bool,
     pub rdbcompression: bool,
     pub rdbchecksum: bool,
+    pub sanitize_dump_payload: SanitizeDumpPayload,
     pub dbfilename: Vec<u8>,
     /// Working directory as configured (see [`Config::apply_dir`]).
     pub dir: String,
@@ -389,6 +407,7 @@ impl Default for Config {
             stop_writes_on_bgsave_error: true,
             rdbcompression: true,
             rdbchecksum: true,
+            sanitize_dump_payload: SanitizeDumpPayload::No,
             dbfilename: b"dump.rdb".to_vec(),
             dir: "./".into(),
             appendonly: false,

@@ -311,12 +311,13 @@ pub(crate) static TABLE: &[Desc] = &[
         NO_EFFECT,
         stop_writes_on_bgsave_error
     ),
-    d_bool!("rdbcompression", None, NO_EFFECT, rdbcompression),
-    d_bool!("rdbchecksum", None, IMMUTABLE | NO_EFFECT, rdbchecksum),
+    d_bool!("rdbcompression", None, NONE, rdbcompression),
+    d_bool!("rdbchecksum", None, IMMUTABLE, rdbchecksum),
+    d_enum!("sanitize-dump-payload", None, NONE, sanitize_dump_payload: super::SanitizeDumpPayload),
     d_bytes!(
         "dbfilename",
         None,
-        PROTECTED | NO_EFFECT,
+        PROTECTED,
         dbfilename,
         Some(check_dbfilename)
     ),

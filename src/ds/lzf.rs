@@ -19,13 +19,15 @@ const MAX_LIT: usize = 32;
 const MAX_OFF: usize = 1 << 13;
 const MAX_REF: usize = (1 << 8) + (1 << 3);
 const HASH_LOG: u32 = 14;
+/// Smallest table: inputs this short still get a few hundred slots.
+const MIN_HASH_LOG: u32 = 8;
 
 #[derive(Debug, PartialEq, Eq)]
 pub struct LzfError;
 
-fn hash3(b: &[u8]) -> usize {
+fn hash3(b: &[u8], log: u32) -> usize {
     let v = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
-    (v.wrapping_mul(2_654_435_761) >> (32 - HASH_LOG)) as usize
+    (v.wrapping_mul(2_654_435_761) >> (32 - log)) as usize
 }
 
 fn flush_literals(out: &mut Vec<u8>, lit: &[u8]) {
@@ -44,11 +46,18 @@ pub fn compress(input: &[u8], max_out: usize) -> Option<Vec<u8>> {
     }
     let mut out = Vec::with_capacity(max_out.min(n + n / MAX_LIT + 1));
     // Position + 1 of the last occurrence of each hashed 3-byte prefix.
-    let mut htab = vec![0u32; 1 << HASH_LOG];
+    // Sized to the input (at most 2^14 slots): an input of n bytes has at
+    // most n prefixes, and zeroing a fixed 64 KiB table per call dominated
+    // the cost of compressing the many short strings an RDB save writes.
+    let log = n
+        .next_power_of_two()
+        .trailing_zeros()
+        .clamp(MIN_HASH_LOG, HASH_LOG);
+    let mut htab = vec![0u32; 1 << log];
     let mut ip = 0;
     let mut lit_start = 0;
     while ip + 2 < n {
-        let h = hash3(&input[ip..]);
+        let h = hash3(&input[ip..], log);
         let cand = htab[h] as usize;
         htab[h] = (ip + 1) as u32;
         if cand > 0 {
@@ -73,7 +82,7 @@ pub fn compress(input: &[u8], max_out: usize) -> Option<Vec<u8>> {
                 // repeats are found (liblzf does the same in its fast mode).
                 for k in (ip + 1..ip + len).take(2) {
                     if k + 2 < n {
-                        htab[hash3(&input[k..])] = (k + 1) as u32;
+                        htab[hash3(&input[k..], log)] = (k + 1) as u32;
                     }
                 }
                 ip += len;

@@ -93,6 +93,15 @@ impl Node {
         }
     }
 
+    /// The LZF image and raw size of a compressed node: RDB writes a
+    /// compressed node as it is (Redis's rdbSaveLzfBlob), without inflating.
+    pub fn lzf_data(&self) -> Option<(&[u8], usize)> {
+        match &self.repr {
+            Repr::Raw(_) => None,
+            Repr::Lzf { data, sz, .. } => Some((data, *sz)),
+        }
+    }
+
     /// A raw copy of the listpack, decompressing if needed.
     pub fn to_listpack(&self) -> Listpack {
         match &self.repr {
