@@ -147,7 +147,8 @@ const COMMAND_SUBS: &[Command] = &[
     cmd!(
         "getkeys",
         command_getkeys_command,
-        -3,
+        // 7.0's arity: a command name and at least one argument.
+        -4,
         LOADING | STALE,
         0,
         0,
@@ -382,11 +383,13 @@ fn reply_help(c: &mut Client, name: &str, lines: &[&str]) {
 /// The reply Redis gives for an unknown subcommand of a command that
 /// parses its own subcommands (addReplySubcommandSyntaxError).
 fn subcommand_error(c: &mut Client, cmd: &str, sub: &[u8]) {
-    c.add_error(&format!(
-        "ERR unknown subcommand or wrong number of arguments for '{}'. Try {} HELP.",
-        String::from_utf8_lossy(&sub[..sub.len().min(128)]),
-        cmd
-    ));
+    c.add_error_parts(&[
+        b"ERR unknown subcommand or wrong number of arguments for '",
+        crate::cmd::c_prefix(sub, 128),
+        b"'. Try ",
+        cmd.as_bytes(),
+        b" HELP.",
+    ]);
 }
 
 // --------------------------------------------------------------------------
@@ -799,7 +802,7 @@ pub fn command_info_command(srv: &mut Server, c: &mut Client, a: &Args) {
     for i in 2..a.len() {
         match t.lookup_fullname(&a[i]) {
             Some(id) => reply_command_info(c, t, id),
-            None => c.add_null_array(),
+            None => c.add_null(), // addReplyNull: `$-1` in RESP2
         }
     }
 }
@@ -1131,9 +1134,10 @@ pub fn memory_usage_command(srv: &mut Server, c: &mut Client, a: &Args) {
     let mut i = 3;
     while i < a.len() {
         if a[i].eq_ignore_ascii_case(b"samples") && i + 1 < a.len() {
-            if crate::ds::sds::string2ll(&a[i + 1]).is_none() {
-                c.add_error(NOT_INT);
-                return;
+            match crate::ds::sds::string2ll(&a[i + 1]) {
+                None => return c.add_error(NOT_INT),
+                Some(n) if n < 0 => return c.add_error(SYNTAX),
+                Some(_) => {}
             }
             // Our estimates walk the whole value; SAMPLES only bounds
             // Redis's sampling, so it is validated and otherwise unused.

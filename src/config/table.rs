@@ -486,9 +486,9 @@ pub(crate) fn set_from_args(
         }
         Kind::Enum { names, parse, .. } => {
             if !parse(cfg, one()) {
-                // Redis 7.0 wording (7.2 says "argument(s) must be ...").
+                // Redis 7.0.15's wording (enumConfigSet).
                 return Err(format!(
-                    "argument must be one of the following: {}",
+                    "argument(s) must be one of the following: {}",
                     names().join(", ")
                 ));
             }

@@ -303,7 +303,7 @@ fn load_error_messages() {
     );
     assert_eq!(
         load_err("maxmemory-policy lru"),
-        "argument must be one of the following: volatile-lru, volatile-lfu, volatile-random, volatile-ttl, \
+        "argument(s) must be one of the following: volatile-lru, volatile-lfu, volatile-random, volatile-ttl, \
          allkeys-lru, allkeys-lfu, allkeys-random, noeviction"
     );
     assert_eq!(load_err("maxmemory 1tb"), "argument must be a memory value");
@@ -545,7 +545,7 @@ fn config_set_error_strings() {
     );
     assert_eq!(
         e(&mut cfg, &[("appendfsync", "sometimes")]),
-        "ERR CONFIG SET failed (possibly related to argument 'appendfsync') - argument must be one of the following: everysec, always, no"
+        "ERR CONFIG SET failed (possibly related to argument 'appendfsync') - argument(s) must be one of the following: everysec, always, no"
     );
     assert_eq!(
         e(&mut cfg, &[("maxmemory", "lots")]),

@@ -114,7 +114,7 @@ fn line(r: &mut Raw, out: &mut Vec<u8>) -> Option<i64> {
             break;
         }
     }
-    let text = std::str::from_utf8(&out[start + 1..out.len() - 2]).ok()?;
+    let text = std::str::from_utf8(&out[start..out.len() - 2]).ok()?;
     Some(text.parse::<i64>().unwrap_or(0))
 }
 
