@@ -583,7 +583,7 @@ pub static TABLE: &[(&str, &[Arg])] = &[
         .tok("FILTERBY")
         .opt()],
     ),
-    ("command|getkeys", &[s("command"), s("arg").opt().multi()]),
+    ("command|getkeys", &[s("command"), s("arg").multi()]),
     ("command|help", &[]),
     ("function", &[]),
     (
