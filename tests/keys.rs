@@ -303,3 +303,127 @@ fn object_under_lfu_policy() {
             .starts_with("-ERR An LFU maxmemory policy is selected, idle time not tracked.")
     );
 }
+
+/// KEYS (and through the same matcher SCAN/HSCAN/SSCAN/ZSCAN MATCH, CONFIG
+/// GET, COMMAND LIST FILTERBY PATTERN) answers what redis-server 7.0.15's
+/// `stringmatchlen` answers: random patterns over an alphabet of glob
+/// metacharacters (classes, `[^`, reversed ranges, escapes, unterminated
+/// classes, runs of stars) against random keys, plus patterns nested past
+/// CVE-2022-36021's limit of 1000 star groups.
+#[test]
+fn keys_patterns_match_like_redis_including_nesting_limit() {
+    let ours = common::Server::start();
+    let redis = common::oracle::Redis::start();
+    let mut a = ours.conn();
+    let mut b = redis.conn();
+    let mut rng = common::Rng(0x5EED_6106);
+    let key_alpha = b"abAB-]^\\[*?z";
+    let pat_alpha = b"ab*?[]^-\\Az*";
+    let mut keys: Vec<Vec<u8>> = Vec::new();
+    for _ in 0..300 {
+        let n = rng.below(7) as usize + 1;
+        keys.push(
+            (0..n)
+                .map(|_| key_alpha[rng.below(key_alpha.len() as u64) as usize])
+                .collect(),
+        );
+    }
+    keys.push(vec![b'a'; 2000]);
+    keys.push([vec![b'a'; 1999], vec![b'b']].concat());
+    for k in &keys {
+        for c in [&mut a, &mut b] {
+            let _: () = redis::cmd("SET").arg(k).arg("v").query(c).unwrap();
+        }
+    }
+    let mut patterns: Vec<Vec<u8>> = Vec::new();
+    for _ in 0..1500 {
+        let n = rng.below(9) as usize;
+        patterns.push(
+            (0..n)
+                .map(|_| pat_alpha[rng.below(pat_alpha.len() as u64) as usize])
+                .collect(),
+        );
+    }
+    for (unit, times) in [
+        (&b"*?"[..], 1500),
+        (b"*?", 1000),
+        (b"*?", 1001),
+        (b"**?", 1000),
+        (b"*a", 999),
+        (b"*a", 1000),
+        (b"*a", 1001),
+        (b"?*", 1000),
+        (b"?*", 1001),
+        (b"*[a-b]", 1001),
+    ] {
+        patterns.push(unit.repeat(times));
+        patterns.push([unit.repeat(times), b"*".to_vec()].concat());
+        patterns.push([unit.repeat(times), b"b".to_vec()].concat());
+    }
+    let keys_of = |c: &mut Connection, p: &[u8]| -> Vec<Vec<u8>> {
+        let mut v: Vec<Vec<u8>> = redis::cmd("KEYS").arg(p).query(c).unwrap();
+        v.sort();
+        v
+    };
+    for p in &patterns {
+        assert_eq!(
+            keys_of(&mut a, p),
+            keys_of(&mut b, p),
+            "KEYS {:?}",
+            String::from_utf8_lossy(&p[..p.len().min(80)])
+        );
+    }
+}
+
+/// The `nocase` side of the matcher, through COMMAND LIST FILTERBY PATTERN,
+/// compared on the command names both servers know.
+#[test]
+fn command_list_pattern_matches_nocase_like_redis() {
+    let ours = common::Server::start();
+    let redis = common::oracle::Redis::start();
+    let mut a = ours.conn();
+    let mut b = redis.conn();
+    let list = |c: &mut Connection, p: Option<&[u8]>| -> HashSet<Vec<u8>> {
+        let mut cmd = redis::cmd("COMMAND");
+        cmd.arg("LIST");
+        if let Some(p) = p {
+            cmd.arg("FILTERBY").arg("PATTERN").arg(p);
+        }
+        let v: Vec<Vec<u8>> = cmd.query(c).unwrap();
+        v.into_iter().collect()
+    };
+    let common_names: HashSet<Vec<u8>> = &list(&mut a, None) & &list(&mut b, None);
+    assert!(common_names.len() > 100);
+    let mut rng = common::Rng(0xC0DE);
+    let alpha = b"sSeEtTlL*?[]^-\\rRgG|";
+    for _ in 0..400 {
+        let n = rng.below(7) as usize + 1;
+        let p: Vec<u8> = (0..n)
+            .map(|_| alpha[rng.below(alpha.len() as u64) as usize])
+            .collect();
+        let ours: HashSet<Vec<u8>> = &list(&mut a, Some(&p)) & &common_names;
+        let theirs: HashSet<Vec<u8>> = &list(&mut b, Some(&p)) & &common_names;
+        assert_eq!(ours, theirs, "pattern {:?}", String::from_utf8_lossy(&p));
+    }
+}
+
+/// SCAN/HSCAN/SSCAN/ZSCAN MATCH share the matcher and its nesting limit.
+#[test]
+fn scan_family_match_stops_at_nesting_limit_like_redis() {
+    let mut pair = common::oracle::Pair::start();
+    let long = "a".repeat(2000);
+    pair.same(&["HSET", "h", &long, "1", "x", "2"]);
+    pair.same(&["SADD", "s", &long, "x"]);
+    pair.same(&["ZADD", "z", "1", &long, "2", "x"]);
+    pair.same(&["SET", &long, "1"]);
+    for (unit, n) in [("*?", 1500), ("*?", 1000), ("*?", 1001)] {
+        let pat = unit.repeat(n);
+        for cmd in ["HSCAN", "SSCAN", "ZSCAN"] {
+            let key = &cmd[..1].to_lowercase();
+            pair.same(&[cmd, key, "0", "MATCH", &pat, "COUNT", "100"]);
+        }
+        let (ours, theirs) = pair.run(&["SCAN", "0", "MATCH", &pat, "COUNT", "1000"]);
+        let found = |r: &[u8]| r.windows(2000).any(|w| w == long.as_bytes());
+        assert_eq!(found(&ours), found(&theirs), "SCAN MATCH {unit} x {n}");
+    }
+}

@@ -386,3 +386,32 @@ fn disable_thp_default_yes_and_immutable() {
         );
     }
 }
+
+/// DEBUG SLEEP with a time past any Duration (1e308, 2^64, inf, nan) used
+/// to panic and take the server down; Redis answers OK at once (its
+/// microsecond count overflows to a negative time nanosleep refuses).
+#[test]
+fn debug_sleep_huge_or_odd_times_reply_ok_like_redis() {
+    let mut pair = common::oracle::Pair::start();
+    let start = Instant::now();
+    for t in [
+        "1e308",
+        "18446744073709551616",
+        "9.3e12",
+        "inf",
+        "-inf",
+        "nan",
+        "-1",
+        "-1e308",
+        "abc",
+        "",
+        "1e-9",
+        "0x1p-30",
+        " 0.01xyz",
+    ] {
+        pair.same(&["DEBUG", "SLEEP", t]);
+    }
+    pair.same(&["PING"]);
+    assert!(pair.ours.alive());
+    assert!(start.elapsed() < Duration::from_secs(30));
+}

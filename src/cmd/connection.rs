@@ -362,10 +362,7 @@ pub fn hello_command(srv: &mut Server, c: &mut Client, a: &Args) {
             }
             j += 2;
         } else {
-            c.add_error(&format!(
-                "ERR Syntax error in HELLO option '{}'",
-                String::from_utf8_lossy(opt)
-            ));
+            c.add_error_parts(&[b"ERR Syntax error in HELLO option '", opt, b"'"]);
             return;
         }
     }
@@ -608,10 +605,7 @@ pub fn client_list_command(srv: &mut Server, c: &mut Client, a: &Args) {
         match client_type_by_name(&a[3]) {
             Some(t) => type_filter = Some(t),
             None => {
-                c.add_error(&format!(
-                    "ERR Unknown client type '{}'",
-                    String::from_utf8_lossy(&a[3])
-                ));
+                c.add_error_parts(&[b"ERR Unknown client type '", &a[3], b"'"]);
                 return;
             }
         }
@@ -728,10 +722,7 @@ pub fn client_kill_command(srv: &mut Server, c: &mut Client, a: &Args) {
                 match client_type_by_name(val) {
                     Some(t) => f.ctype = Some(t),
                     None => {
-                        c.add_error(&format!(
-                            "ERR Unknown client type '{}'",
-                            String::from_utf8_lossy(val)
-                        ));
+                        c.add_error_parts(&[b"ERR Unknown client type '", val, b"'"]);
                         return;
                     }
                 }
@@ -741,10 +732,7 @@ pub fn client_kill_command(srv: &mut Server, c: &mut Client, a: &Args) {
                 f.laddr = Some(val.to_vec());
             } else if opt.eq_ignore_ascii_case(b"user") {
                 if val != b"default" {
-                    c.add_error(&format!(
-                        "ERR No such user '{}'",
-                        String::from_utf8_lossy(val)
-                    ));
+                    c.add_error_parts(&[b"ERR No such user '", val, b"'"]);
                     return;
                 }
                 f.user = Some(val.to_vec());
@@ -836,17 +824,15 @@ pub fn client_setinfo_command(_srv: &mut Server, c: &mut Client, a: &Args) {
     let val = &a[3];
     let is_name = attr.eq_ignore_ascii_case(b"lib-name");
     if !is_name && !attr.eq_ignore_ascii_case(b"lib-ver") {
-        c.add_error(&format!(
-            "ERR Unrecognized option '{}'",
-            String::from_utf8_lossy(attr)
-        ));
+        c.add_error_parts(&[b"ERR Unrecognized option '", attr, b"'"]);
         return;
     }
     if !valid_name(val) {
-        c.add_error(&format!(
-            "ERR {} cannot contain spaces, newlines or special characters.",
-            String::from_utf8_lossy(attr)
-        ));
+        c.add_error_parts(&[
+            b"ERR ",
+            attr,
+            b" cannot contain spaces, newlines or special characters.",
+        ]);
         return;
     }
     let v = (!val.is_empty()).then(|| val.to_vec());

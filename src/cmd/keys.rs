@@ -623,10 +623,7 @@ fn expire_generic(
         } else if o.eq_ignore_ascii_case(b"lt") {
             fl |= EXPIRE_LT;
         } else {
-            c.add_error(&format!(
-                "ERR Unsupported option {}",
-                String::from_utf8_lossy(o)
-            ));
+            c.add_error_parts(&[b"ERR Unsupported option ", o]);
             return;
         }
     }

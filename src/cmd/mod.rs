@@ -320,25 +320,28 @@ impl CommandTable {
     }
 }
 
-/// The printable argument summary of Redis's unknown-command error.
-fn args_preview(args: &Args) -> String {
-    let mut s = String::new();
+/// The argument summary of Redis's unknown-command error: `'%.*s' ` per
+/// argument while the summary is under 128 bytes, each cut to the room left.
+fn args_preview(args: &Args) -> Vec<u8> {
+    let mut s = Vec::new();
     for i in 1..args.len() {
         if s.len() >= 128 {
             break;
         }
         let room = 128 - s.len();
-        let a = String::from_utf8_lossy(&args[i]);
-        let a: String = a.chars().take(room).collect();
-        s.push('\'');
-        s.push_str(&a);
-        s.push_str("' ");
+        s.push(b'\'');
+        s.extend_from_slice(c_prefix(&args[i], room));
+        s.extend_from_slice(b"' ");
     }
     s
 }
 
-fn truncate128(b: &[u8]) -> String {
-    String::from_utf8_lossy(&b[..b.len().min(128)]).into_owned()
+/// What C's `%.<max>s` prints of a client's argument: the bytes before the
+/// first NUL (the argument is a C string to printf), at most `max` of them,
+/// as they are (no UTF-8 decoding).
+pub(crate) fn c_prefix(b: &[u8], max: usize) -> &[u8] {
+    let b = b.split(|&c| c == 0).next().unwrap_or_default();
+    &b[..b.len().min(max)]
 }
 
 impl Server {
@@ -365,21 +368,28 @@ impl Server {
     /// Rejects a command before it runs: error reply, and a MULTI in
     /// progress is marked to fail at EXEC (flagTransaction).
     fn reject(&mut self, c: &mut Client, msg: &str) {
+        self.reject_bytes(c, msg.as_bytes())
+    }
+
+    /// `reject` for a message that quotes client bytes.
+    fn reject_bytes(&mut self, c: &mut Client, msg: &[u8]) {
         if c.has(cf::MULTI) {
             c.flags |= cf::DIRTY_EXEC;
         }
-        c.add_error(msg);
+        c.add_error_bytes(msg);
         self.account_errors(c);
     }
 
     pub fn process_args(&mut self, c: &mut Client, args: &Args) {
         let Some(id) = self.commands.resolve(args) else {
-            let msg = format!(
-                "ERR unknown command '{}', with args beginning with: {}",
-                truncate128(&args[0]),
-                args_preview(args)
-            );
-            self.reject(c, &msg);
+            let msg = [
+                b"ERR unknown command '".as_slice(),
+                c_prefix(&args[0], 128),
+                b"', with args beginning with: ",
+                &args_preview(args),
+            ]
+            .concat();
+            self.reject_bytes(c, &msg);
             return;
         };
         let e = &self.commands.entries[id as usize];
@@ -388,16 +398,19 @@ impl Server {
         if !(e.subs.is_empty() || args.len() == 1 && cmd.arity == -1) {
             // A container called without a known subcommand.
             let msg = if args.len() < 2 {
-                format!("ERR wrong number of arguments for '{}' command", e.fullname)
+                format!("ERR wrong number of arguments for '{}' command", e.fullname).into_bytes()
             } else {
-                format!(
-                    "ERR unknown subcommand '{}'. Try {} HELP.",
-                    truncate128(&args[1]),
-                    e.fullname.to_uppercase()
-                )
+                [
+                    b"ERR unknown subcommand '".as_slice(),
+                    c_prefix(&args[1], 128),
+                    b"'. Try ",
+                    e.fullname.to_uppercase().as_bytes(),
+                    b" HELP.",
+                ]
+                .concat()
             };
             self.commands.stats[id as usize].rejected_calls += 1;
-            self.reject(c, &msg);
+            self.reject_bytes(c, &msg);
             return;
         }
         let argc = args.len() as i32;

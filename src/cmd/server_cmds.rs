@@ -400,11 +400,13 @@ fn reply_help(c: &mut Client, name: &str, lines: &[&str]) {
 /// The reply Redis gives for an unknown subcommand of a command that
 /// parses its own subcommands (addReplySubcommandSyntaxError).
 fn subcommand_error(c: &mut Client, cmd: &str, sub: &[u8]) {
-    c.add_error(&format!(
-        "ERR unknown subcommand or wrong number of arguments for '{}'. Try {} HELP.",
-        String::from_utf8_lossy(&sub[..sub.len().min(128)]),
-        cmd
-    ));
+    c.add_error_parts(&[
+        b"ERR unknown subcommand or wrong number of arguments for '",
+        crate::cmd::c_prefix(sub, 128),
+        b"'. Try ",
+        cmd.as_bytes(),
+        b" HELP.",
+    ]);
 }
 
 // --------------------------------------------------------------------------
@@ -1060,6 +1062,18 @@ pub fn lastsave_command(srv: &mut Server, c: &mut Client, _a: &Args) {
 // DEBUG
 // --------------------------------------------------------------------------
 
+/// How long DEBUG SLEEP sleeps. Redis: `dtime = strtod(arg)`, `long long
+/// utime = dtime*1000000`, then nanosleep. A product outside long long's
+/// range (1e308, 18446744073709551616, inf) or NaN converts to LLONG_MIN on
+/// x86-64, a negative time nanosleep refuses at once, as it does negative
+/// ones: Redis answers OK without sleeping, and so do we.
+fn debug_sleep_time(arg: &[u8]) -> Option<std::time::Duration> {
+    let micros = crate::ds::skiplist::atof(arg) * 1e6;
+    // `i64::MAX as f64` is 2^63, the first value past long long's range.
+    (micros >= 1.0 && micros < i64::MAX as f64)
+        .then(|| std::time::Duration::from_micros(micros as u64))
+}
+
 pub fn debug_command(srv: &mut Server, c: &mut Client, a: &Args) {
     let sub = String::from_utf8_lossy(&a[1]).to_ascii_lowercase();
     match (sub.as_str(), a.len()) {
@@ -1083,13 +1097,9 @@ pub fn debug_command(srv: &mut Server, c: &mut Client, a: &Args) {
             ],
         ),
         ("sleep", 3) => {
-            // atof semantics: junk reads as 0, as Redis does.
-            let secs: f64 = std::str::from_utf8(&a[2])
-                .ok()
-                .and_then(|s| s.trim().parse().ok())
-                .filter(|v: &f64| v.is_finite() && *v > 0.0)
-                .unwrap_or(0.0);
-            std::thread::sleep(std::time::Duration::from_secs_f64(secs));
+            if let Some(d) = debug_sleep_time(&a[2]) {
+                std::thread::sleep(d);
+            }
             c.add_ok();
         }
         ("set-active-expire", 3) => {
@@ -1199,9 +1209,10 @@ pub fn memory_usage_command(srv: &mut Server, c: &mut Client, a: &Args) {
     let mut i = 3;
     while i < a.len() {
         if a[i].eq_ignore_ascii_case(b"samples") && i + 1 < a.len() {
-            if crate::ds::sds::string2ll(&a[i + 1]).is_none() {
-                c.add_error(NOT_INT);
-                return;
+            match crate::ds::sds::string2ll(&a[i + 1]) {
+                None => return c.add_error(NOT_INT),
+                Some(n) if n < 0 => return c.add_error(SYNTAX),
+                Some(_) => {}
             }
             // Our estimates walk the whole value; SAMPLES only bounds
             // Redis's sampling, so it is validated and otherwise unused.

@@ -295,59 +295,67 @@ struct SetOpts {
     xx: bool,
     get: bool,
     keepttl: bool,
-    /// Absolute expire time in unix ms.
-    expire_at: Option<i64>,
+    persist: bool,
+    /// EX/PX/EXAT/PXAT as given; validated by `expire_at_or_reply`.
+    expire: Option<ExpireArg>,
 }
 
-/// Parses SET's options (parseExtendedStringArgumentsOrReply for SET).
-fn parse_set_opts(srv: &Server, c: &mut Client, a: &Args) -> Option<SetOpts> {
+/// An EX/PX/EXAT/PXAT option. Redis checks the time only after every
+/// option parsed (so a syntax error later on wins over a bad time), and
+/// GETEX only once the key was found to be a string.
+#[derive(Clone, Copy, PartialEq)]
+struct ExpireArg {
+    /// Index of the time argument.
+    idx: usize,
+    /// EX/EXAT: seconds; PX/PXAT: milliseconds.
+    secs: bool,
+    /// EX/PX: relative to now.
+    rel: bool,
+}
+
+/// Parses SET's (from index 3) or GETEX's (from index 2) options, with
+/// the exclusions of Redis's parseExtendedStringArgumentsOrReply: NX/XX,
+/// GET and KEEPTTL are SET's, PERSIST is GETEX's; an expire option
+/// excludes KEEPTTL, PERSIST and the *other* expire options (the same one
+/// repeated is accepted, the last time wins).
+fn parse_ext_opts(c: &mut Client, a: &Args, getex: bool) -> Option<SetOpts> {
     let mut o = SetOpts::default();
-    let mut i = 3;
-    let mut have_exp = false;
+    let mut i = if getex { 2 } else { 3 };
     while i < a.len() {
         let opt = &a[i];
-        let next = if i + 1 < a.len() {
-            Some(&a[i + 1])
+        let u = |s: &str| opt.eq_ignore_ascii_case(s.as_bytes());
+        let kind = if u("ex") {
+            Some((true, true))
+        } else if u("px") {
+            Some((false, true))
+        } else if u("exat") {
+            Some((true, false))
+        } else if u("pxat") {
+            Some((false, false))
         } else {
             None
         };
-        let u = |s: &str| opt.eq_ignore_ascii_case(s.as_bytes());
-        if u("nx") && !o.xx {
+        if u("nx") && !o.xx && !getex {
             o.nx = true;
-        } else if u("xx") && !o.nx {
+        } else if u("xx") && !o.nx && !getex {
             o.xx = true;
-        } else if u("get") {
+        } else if u("get") && !getex {
             o.get = true;
-        } else if u("keepttl") && !have_exp {
+        } else if u("keepttl") && !o.persist && o.expire.is_none() && !getex {
             o.keepttl = true;
-        } else if (u("ex") || u("px") || u("exat") || u("pxat"))
+        } else if u("persist") && o.expire.is_none() && !o.keepttl && getex {
+            o.persist = true;
+        } else if let Some((secs, rel)) = kind
             && !o.keepttl
-            && !have_exp
-            && next.is_some()
+            && !o.persist
+            && o.expire.is_none_or(|e| (e.secs, e.rel) == (secs, rel))
+            && i + 1 < a.len()
         {
-            let Some(v) = crate::ds::sds::string2ll(next.unwrap_or_default()) else {
-                c.add_error("ERR value is not an integer or out of range");
-                return None;
-            };
-            let unit_ms = u("ex") || u("exat");
-            if v <= 0 || (unit_ms && v > i64::MAX / 1000) {
-                c.add_error("ERR invalid expire time in 'set' command");
-                return None;
-            }
-            let ms = if unit_ms { v * 1000 } else { v };
-            let at = if u("ex") || u("px") {
-                match srv.now_ms.checked_add(ms) {
-                    Some(t) => t,
-                    None => {
-                        c.add_error("ERR invalid expire time in 'set' command");
-                        return None;
-                    }
-                }
-            } else {
-                ms
-            };
-            o.expire_at = Some(at);
-            have_exp = true;
+            o.expire = Some(ExpireArg {
+                idx: i + 1,
+                secs,
+                rel,
+            });
             i += 1;
         } else {
             c.add_error(SYNTAX);
@@ -358,15 +366,56 @@ fn parse_set_opts(srv: &Server, c: &mut Client, a: &Args) -> Option<SetOpts> {
     Some(o)
 }
 
+/// getExpireMillisecondsOrReply: the absolute unix-ms time of an expire
+/// option, or the error reply (`cmd` names the command in it).
+fn expire_at_or_reply(
+    now_ms: i64,
+    c: &mut Client,
+    a: &Args,
+    e: ExpireArg,
+    cmd: &str,
+) -> Option<i64> {
+    let Some(v) = crate::ds::sds::string2ll(&a[e.idx]) else {
+        c.add_error(NOT_INT);
+        return None;
+    };
+    let ms = if v <= 0 || (e.secs && v > i64::MAX / 1000) {
+        None
+    } else if e.secs {
+        Some(v * 1000)
+    } else {
+        Some(v)
+    };
+    let at = ms.and_then(|ms| {
+        if e.rel {
+            now_ms.checked_add(ms)
+        } else {
+            Some(ms)
+        }
+    });
+    if at.is_none() {
+        c.add_error(&format!("ERR invalid expire time in '{cmd}' command"));
+    }
+    at
+}
+
 /// SET key value [NX|XX] [GET] [EX|PX|EXAT|PXAT t|KEEPTTL].
 pub fn set_command(srv: &mut Server, c: &mut Client, a: &Args) {
     let o = if a.len() > 3 {
-        match parse_set_opts(srv, c, a) {
+        match parse_ext_opts(c, a, false) {
             Some(o) => o,
             None => return,
         }
     } else {
         SetOpts::default()
+    };
+    // setGenericCommand validates the time before anything else.
+    let expire_at = match o.expire {
+        Some(e) => match expire_at_or_reply(srv.now_ms, c, a, e, "set") {
+            Some(t) => Some(t),
+            None => return,
+        },
+        None => None,
     };
     let db = c.db;
     let key = &a[1];
@@ -402,7 +451,7 @@ pub fn set_command(srv: &mut Server, c: &mut Client, a: &Args) {
     let val = Value::Str(Str::from_bytes(&a[2]));
     srv.set_key(db, key, val, o.keepttl);
     srv.dirty += 1;
-    if let Some(at) = o.expire_at {
+    if let Some(at) = expire_at {
         srv.set_expire(db, key, at);
     }
     if !o.get {
@@ -517,52 +566,30 @@ pub fn getdel_command(srv: &mut Server, c: &mut Client, a: &Args) {
 
 /// GETEX key [EX s|PX ms|EXAT ts|PXAT ms-ts|PERSIST].
 pub fn getex_command(srv: &mut Server, c: &mut Client, a: &Args) {
-    let mut persist = false;
-    let mut at: Option<i64> = None;
-    let mut i = 2;
-    while i < a.len() {
-        let opt = &a[i];
-        let u = |s: &str| opt.eq_ignore_ascii_case(s.as_bytes());
-        let is_exp = u("ex") || u("px") || u("exat") || u("pxat");
-        if u("persist") && at.is_none() && !persist {
-            persist = true;
-        } else if is_exp && at.is_none() && !persist && i + 1 < a.len() {
-            let Some(v) = crate::ds::sds::string2ll(&a[i + 1]) else {
-                c.add_error(NOT_INT);
-                return;
-            };
-            let secs = u("ex") || u("exat");
-            let rel = u("ex") || u("px");
-            let ms = if v <= 0 {
-                None
-            } else if secs {
-                v.checked_mul(1000)
-            } else {
-                Some(v)
-            };
-            let when = ms.and_then(|ms| {
-                if rel {
-                    srv.now_ms.checked_add(ms)
-                } else {
-                    Some(ms)
-                }
-            });
-            let Some(when) = when else {
-                c.add_error("ERR invalid expire time in 'getex' command");
-                return;
-            };
-            at = Some(when);
-            i += 1;
-        } else {
-            c.add_error(SYNTAX);
-            return;
-        }
-        i += 1;
-    }
-    let db = c.db;
-    if !matches!(reply_string(srv, c, &a[1], false), Ok(true)) {
+    let Some(o) = parse_ext_opts(c, a, true) else {
         return;
-    }
+    };
+    let db = c.db;
+    // getexCommand: missing key and WRONGTYPE first, then the time, and
+    // the value only once the time is valid.
+    let now_ms = srv.now_ms;
+    let at = match srv.lookup_read(db, &a[1]) {
+        None => return c.add_null(),
+        Some(Value::Str(s)) => {
+            let at = match o.expire {
+                Some(e) => match expire_at_or_reply(now_ms, c, a, e, "getex") {
+                    Some(t) => Some(t),
+                    None => return,
+                },
+                None => None,
+            };
+            let mut t = itoa::Buffer::new();
+            c.add_bulk(s.bytes(&mut t));
+            at
+        }
+        Some(_) => return c.add_error(WRONGTYPE),
+    };
+    let persist = o.persist;
     let key = &a[1];
     if let Some(when) = at {
         if when <= srv.now_ms {

@@ -393,7 +393,15 @@ impl Listpack {
     /// `lpSafeToAdd(NULL, add)` form, for a listpack that does not exist yet.
     pub fn safe_to_add_to(lp: Option<&Listpack>, add: usize) -> bool {
         let len = lp.map_or(0, |l| l.bytes.len());
-        len.saturating_add(add) <= LISTPACK_MAX_SAFETY_SIZE
+        Listpack::safe_size(len.saturating_add(add))
+    }
+
+    /// The rule behind `safe_to_add`, on sizes alone: whether a listpack of
+    /// `total` bytes stays within `LISTPACK_MAX_SAFETY_SIZE`. Every
+    /// listpack-backed type decides its conversion with it, so the decision
+    /// can be unit-tested without building a gigabyte.
+    pub fn safe_size(total: usize) -> bool {
+        total <= LISTPACK_MAX_SAFETY_SIZE
     }
 
     /// Exact size the entry for `ele` would take (encoding+data+backlen).

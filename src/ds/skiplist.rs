@@ -1476,6 +1476,15 @@ pub fn parse_long_double(b: &[u8]) -> Option<f64> {
     (r.len == b.len() && !r.value.is_nan()).then_some(r.value)
 }
 
+/// C's `atof` / `strtod(s, NULL)`: leading whitespace skipped, the longest
+/// number prefix converted, anything unconvertible read as 0 (DEBUG SLEEP).
+/// A C string ends at the first NUL.
+pub fn atof(b: &[u8]) -> f64 {
+    let b = b.split(|&c| c == 0).next().unwrap_or_default();
+    let ws = b.iter().take_while(|&&c| is_c_space(c)).count();
+    strtod_prefix(&b[ws..]).map_or(0.0, |r| r.value)
+}
+
 /// Parse a score the way Redis's `string2d` does for ZADD/ZINCRBY and
 /// friends: the whole string must be a C `strtod` number; empty input,
 /// leading whitespace, trailing bytes, NaN, overflow (e.g. `1e400`) and
@@ -1872,6 +1881,20 @@ mod tests {
         }
         model.sort();
         (l, model)
+    }
+
+    #[test]
+    fn atof_reads_a_prefix_like_c() {
+        assert_eq!(atof(b"1.5"), 1.5);
+        assert_eq!(atof(b"  \t2.5xyz"), 2.5);
+        assert_eq!(atof(b"abc"), 0.0);
+        assert_eq!(atof(b""), 0.0);
+        assert_eq!(atof(b"1e308"), 1e308);
+        assert_eq!(atof(b"18446744073709551616"), 18446744073709551616.0);
+        assert_eq!(atof(b"-inf"), f64::NEG_INFINITY);
+        assert!(atof(b"nan").is_nan());
+        assert_eq!(atof(b"0x10"), 16.0);
+        assert_eq!(atof(b"3\x004"), 3.0);
     }
 
     #[test]

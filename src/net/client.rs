@@ -159,7 +159,7 @@ pub struct Client {
     /// `argv` ranges stay valid while it runs.
     pub parse_pos: usize,
     /// Set by the parser: reply with this protocol error and close.
-    pub proto_error: Option<&'static str>,
+    pub proto_error: Option<&'static [u8]>,
 
     // --- output ---
     /// The fixed reply buffer: its capacity is its size (REPLY_CHUNK, or

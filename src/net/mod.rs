@@ -348,13 +348,14 @@ impl Server {
     /// setProtocolError: reply, discard the rest of the input, close after
     /// the reply is written.
     pub fn protocol_error(&mut self, c: &mut Client) {
-        let msg = c.proto_error.take().unwrap_or("Protocol error");
+        let msg = c.proto_error.take().unwrap_or(b"Protocol error");
         log::debug!(
-            "Protocol error ({msg}) from client: id={} addr={}",
+            "Protocol error ({}) from client: id={} addr={}",
+            String::from_utf8_lossy(msg),
             c.id,
             c.addr_string(&self.cfg.unixsocket)
         );
-        c.add_error(&format!("ERR {msg}"));
+        c.add_error_parts(&[b"ERR ", msg]);
         self.stats.total_error_replies += 1;
         c.flags |= flags::CLOSE_AFTER_REPLY;
         c.querybuf.clear();

@@ -40,26 +40,35 @@ pub trait Reply {
     }
 
     /// An error reply. `msg` is the full text after the `-`, starting with its
-    /// code ("ERR ...", "WRONGTYPE ..."). Newlines would break the protocol,
-    /// so they become spaces, as Redis's addReplyErrorLength does.
+    /// code ("ERR ...", "WRONGTYPE ...").
     fn add_error(&mut self, msg: &str) {
-        let code_end = msg.find(' ').unwrap_or(msg.len());
-        self.note_error(&msg.as_bytes()[..code_end]);
+        self.add_error_bytes(msg.as_bytes())
+    }
+
+    /// An error reply from bytes: client bytes quoted in an error go back
+    /// exactly as sent (Redis formats them with `%s`, not as UTF-8), except
+    /// that CR and LF would break the protocol, so they become spaces, as
+    /// Redis's addReplyErrorLength does.
+    fn add_error_bytes(&mut self, msg: &[u8]) {
+        let code_end = msg.iter().position(|&b| b == b' ').unwrap_or(msg.len());
+        self.note_error(&msg[..code_end]);
         self.push(b"-");
-        if msg.contains(['\r', '\n']) {
+        if msg.iter().any(|&b| b == b'\r' || b == b'\n') {
             let clean: Vec<u8> = msg
-                .bytes()
-                .map(|b| if b == b'\r' || b == b'\n' { b' ' } else { b })
+                .iter()
+                .map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b })
                 .collect();
             self.push(&clean);
         } else {
-            self.push(msg.as_bytes());
+            self.push(msg);
         }
         self.push(b"\r\n");
     }
 
-    fn add_error_bytes(&mut self, msg: &[u8]) {
-        self.add_error(&String::from_utf8_lossy(msg))
+    /// An error reply made of byte pieces, e.g. a fixed text and a client's
+    /// argument: `add_error_parts(&[b"ERR Unsupported option ", opt])`.
+    fn add_error_parts(&mut self, parts: &[&[u8]]) {
+        self.add_error_bytes(&parts.concat())
     }
 
     fn add_int(&mut self, v: i64) {

@@ -39,6 +39,10 @@ pub struct Limits {
 }
 
 fn fail(c: &mut Client, msg: &'static str) -> Parse {
+    fail_bytes(c, msg.as_bytes())
+}
+
+fn fail_bytes(c: &mut Client, msg: &'static [u8]) -> Parse {
     c.proto_error = Some(msg);
     Parse::Error
 }
@@ -121,10 +125,17 @@ fn fast_len(buf: &[u8], from: usize) -> Option<(i64, usize)> {
 }
 
 /// Finds "\r" from `from`; returns the index of '\r' if "\r\n" fits.
+/// Redis looks for the CR of a count line with `strchr`, which stops at a
+/// NUL byte: a count line with a NUL before its CR is never complete (it
+/// waits for more input until the line is too long), so we stop there too.
 #[inline]
 fn line_end(buf: &[u8], from: usize) -> Option<usize> {
-    let cr = from + memchr::memchr(b'\r', &buf[from..])?;
-    if cr + 1 < buf.len() { Some(cr) } else { None }
+    let cr = from + memchr::memchr2(b'\r', 0, &buf[from..])?;
+    if buf[cr] == b'\r' && cr + 1 < buf.len() {
+        Some(cr)
+    } else {
+        None
+    }
 }
 
 fn parse_multibulk(c: &mut Client, lim: &Limits) -> Parse {
@@ -187,9 +198,9 @@ fn parse_multibulk(c: &mut Client, lim: &Limits) -> Parse {
                 c.proto_error = None;
                 let got = c.querybuf[pos];
                 // The only dynamic protocol error: keep a small table of
-                // static strings per printable byte so no allocation is
-                // needed to carry it.
-                return fail(c, expected_dollar(got));
+                // static messages per byte so no allocation is needed to
+                // carry it.
+                return fail_bytes(c, expected_dollar(got));
             }
             let n = match fast
                 .map(|(n, _)| n)
@@ -276,15 +287,22 @@ pub fn compact(c: &mut Client) {
     }
 }
 
-/// "Protocol error: expected '$', got 'x'" for every byte, built once.
-fn expected_dollar(got: u8) -> &'static str {
+/// "Protocol error: expected '$', got 'x'" for every byte, built once. The
+/// byte goes back raw, as Redis's `%c` writes it (a byte over 0x7F is not
+/// a UTF-8 character; CR and LF become spaces when the error is sent; a NUL
+/// never gets here, see `line_end`).
+fn expected_dollar(got: u8) -> &'static [u8] {
     use std::sync::OnceLock;
-    static TABLE: OnceLock<Vec<&'static str>> = OnceLock::new();
+    static TABLE: OnceLock<Vec<&'static [u8]>> = OnceLock::new();
     let t = TABLE.get_or_init(|| {
-        (0u16..256)
+        (0u8..=255)
             .map(|b| {
-                let s = format!("Protocol error: expected '$', got '{}'", b as u8 as char);
-                &*Box::leak(s.into_boxed_str())
+                let s = [
+                    b"Protocol error: expected '$', got '".as_slice(),
+                    &[b, b'\''],
+                ]
+                .concat();
+                &*Box::leak(s.into_boxed_slice())
             })
             .collect()
     });

@@ -247,7 +247,7 @@ impl ZSet {
         max_entries: usize,
         max_value: usize,
     ) -> ZSet {
-        if size_hint <= max_entries && max_len <= max_value && max_entries > 0 {
+        if listpack_fits(size_hint, max_len, 0, max_entries, max_value) {
             ZSet::Listpack(Listpack::new())
         } else {
             ZSet::Skiplist(ZsetSkiplist::default())
@@ -258,7 +258,12 @@ impl ZSet {
     /// encoding by the final size as ZUNIONSTORE/ZRANGESTORE do.
     pub fn from_pairs(mut pairs: Vec<Pair>, max_entries: usize, max_value: usize) -> ZSet {
         let max_len = pairs.iter().map(|p| p.0.len()).max().unwrap_or(0);
-        let mut z = ZSet::with_hint(pairs.len(), max_len, max_entries, max_value);
+        let total_len = pairs.iter().map(|p| p.0.len()).sum();
+        let mut z = if listpack_fits(pairs.len(), max_len, total_len, max_entries, max_value) {
+            ZSet::Listpack(Listpack::new())
+        } else {
+            ZSet::Skiplist(ZsetSkiplist::default())
+        };
         match &mut z {
             ZSet::Listpack(lp) => {
                 pairs.sort_by(|a, b| cmp_pair((&a.0, a.1), (&b.0, b.1)));
@@ -328,7 +333,13 @@ impl ZSet {
                 *lp = build_lp(&pairs);
                 return false;
             }
-            if pairs.len() < max_entries && member.len() <= max_value {
+            if listpack_takes(
+                lp.bytes_len(),
+                pairs.len(),
+                member.len(),
+                max_entries,
+                max_value,
+            ) {
                 insert_sorted(&mut pairs, member.to_vec(), score);
                 *lp = build_lp(&pairs);
                 return true;
@@ -493,6 +504,39 @@ impl ZSet {
     }
 }
 
+/// Whether `count` members, the longest `max_len` bytes and `total_len`
+/// bytes together, belong in a listpack (zsetTypeCreate with the size
+/// hints; zsetConvertToListpackIfNeeded also asks `lpSafeToAdd(NULL,
+/// totelelen)`, which only STORE targets know in advance).
+fn listpack_fits(
+    count: usize,
+    max_len: usize,
+    total_len: usize,
+    max_entries: usize,
+    max_value: usize,
+) -> bool {
+    count <= max_entries
+        && max_len <= max_value
+        && max_entries > 0
+        && Listpack::safe_size(total_len)
+}
+
+/// Whether a listpack set of `pairs` pairs taking `lp_bytes` bytes may take
+/// a new member of `member_len` bytes, or must become a skiplist first
+/// (zsetAdd before zzlInsert: both thresholds, and `lpSafeToAdd` so a
+/// listpack never passes its 1 GiB safety size, CVE-2021-32627/32628).
+fn listpack_takes(
+    lp_bytes: usize,
+    pairs: usize,
+    member_len: usize,
+    max_entries: usize,
+    max_value: usize,
+) -> bool {
+    pairs < max_entries
+        && member_len <= max_value
+        && Listpack::safe_size(lp_bytes.saturating_add(member_len))
+}
+
 fn insert_sorted(pairs: &mut Vec<Pair>, m: Vec<u8>, s: f64) {
     let i = pairs.partition_point(|p| cmp_pair((&p.0, p.1), (&m, s)).is_lt());
     pairs.insert(i, (m, s));
@@ -567,6 +611,7 @@ fn walk(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ds::listpack::LISTPACK_MAX_SAFETY_SIZE;
 
     #[test]
     fn converts_at_entry_and_value_thresholds() {
@@ -586,6 +631,65 @@ mod tests {
         z.set(&[b'b'; 65], 2.0, 128, 64);
         assert_eq!(z.encoding(), "skiplist");
         assert_eq!(z.to_vec().len(), 2);
+    }
+
+    #[test]
+    fn listpack_takes_stops_at_the_safety_size() {
+        // zset-max-listpack-value 4294967295 and proto-max-bulk-len 2gb: a
+        // fourth 300 MB member would take the listpack past 1 GiB, so the
+        // set converts (it used to stay a 1.2 GB listpack, and past 4 GiB
+        // the listpack header could not hold its size).
+        let big = 300 << 20;
+        let max_value = u32::MAX as usize;
+        assert!(listpack_takes(3 * (big + 16), 3, 100, 128, max_value));
+        assert!(!listpack_takes(3 * (big + 16), 3, big, 128, max_value));
+        assert!(listpack_takes(
+            LISTPACK_MAX_SAFETY_SIZE - 10,
+            1,
+            10,
+            128,
+            max_value
+        ));
+        assert!(!listpack_takes(
+            LISTPACK_MAX_SAFETY_SIZE - 10,
+            1,
+            11,
+            128,
+            max_value
+        ));
+        assert!(!listpack_takes(usize::MAX - 1, 1, 10, 128, max_value));
+        // The thresholds still apply on their own.
+        assert!(!listpack_takes(100, 128, 1, 128, 64));
+        assert!(!listpack_takes(100, 1, 65, 128, 64));
+    }
+
+    #[test]
+    fn store_target_skips_listpack_past_safety_size() {
+        // ZUNIONSTORE & co. with raised thresholds: 4 members of 300 MB
+        // exceed the safety size together, though each is under the limits.
+        let big = 300 << 20;
+        let max_value = u32::MAX as usize;
+        assert!(listpack_fits(4, big, 3 * big, 128, max_value));
+        assert!(!listpack_fits(4, big, 4 * big, 128, max_value));
+        assert!(listpack_fits(
+            1,
+            10,
+            LISTPACK_MAX_SAFETY_SIZE,
+            128,
+            max_value
+        ));
+        assert!(!listpack_fits(
+            1,
+            10,
+            LISTPACK_MAX_SAFETY_SIZE + 1,
+            128,
+            max_value
+        ));
+        assert!(!listpack_fits(129, 1, 129, 128, 64));
+        assert!(!listpack_fits(1, 65, 65, 128, 64));
+        assert!(!listpack_fits(0, 0, 0, 0, 64));
+        let z = ZSet::from_pairs(vec![(b"a".to_vec(), 1.0)], 128, 64);
+        assert_eq!(z.encoding(), "listpack");
     }
 
     #[test]

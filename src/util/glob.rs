@@ -24,72 +24,126 @@
 //! special-case the lone `*` pattern (KEYS/SCAN "all keys"); ours should do
 //! the same, which is also a worthwhile fast path.
 //!
+//! # Search order, pruning and the nesting limit
+//! Redis matches recursively: at each group of stars it tries the rest of
+//! the pattern at every later string position, one recursion level deeper.
+//! Two rules of Redis 7.0.15's `stringmatchlen_impl` decide results and are
+//! reproduced exactly, because they make some patterns *not* match that a
+//! plain regular-language matcher would match:
+//!
+//! * `skipLongerMatches`: once a star has tried every position and the rest
+//!   of the pattern matched at none, the whole match fails at once (the
+//!   outer stars do not retry longer spans). Without the limit below this
+//!   pruning is sound and only saves time;
+//! * the nesting limit (CVE-2022-36021's fix): a recursion deeper than 1000
+//!   star groups answers "no match", and since the star that recursed then
+//!   exhausts its positions, the prune above fails the whole match. So any
+//!   attempt that reaches the 1001st non-trailing star group fails, even
+//!   where a shallower reading of the same pattern would have matched (a
+//!   2000-byte key against `*?` repeated 1500 times does not match).
+//!
 //! # Algorithm
-//! Redis matches recursively: each `*` recurses on every suffix, which is
-//! exponential for patterns such as `*?*?*?...` without Redis's pruning
-//! flag, and the recursion depth grows with the number of stars
-//! (CVE-2022-36021 was a DoS through `KEYS`/`SCAN` patterns). Every
-//! token other than `*` consumes exactly one byte, so the classic
-//! single-backtrack-point algorithm is exact here: on a mismatch we only
-//! ever need to retry from the most recent `*`, letting it swallow one more
-//! byte. Each retry advances that star's start by one byte, and between
-//! retries the pattern cursor moves forward only, so the worst case is
-//! O(len(pattern) * len(string)) time, O(1) space and no recursion.
+//! The recursion is unrolled. The tokens between two star groups (a
+//! "segment") each consume exactly one byte, so a segment tried at one
+//! position either fails inside itself (Redis returns 0 *without* setting
+//! the prune flag, and the star moves on to the next position), ends the
+//! subject or the pattern (the final answer for this position, checked the
+//! same way), or reaches the next star group. In the last case Redis's
+//! answer is final: the deeper star either matches, or it exhausts its
+//! positions and sets the prune flag, which fails every enclosing star. So
+//! the matcher commits to the deeper star and never comes back: one
+//! forward pass over the star groups, each trying its positions with one
+//! segment match per position. Time is O(len(pattern) * len(string)),
+//! space O(1), and no recursion.
+
+/// Redis's recursion limit in `stringmatchlen_impl` (`nesting > 1000`
+/// answers "no match"); each group of stars is one level.
+const MAX_NESTING: usize = 1000;
 
 /// Returns true if `s` matches the glob `pattern` (Redis semantics, see the
 /// module docs). `nocase` folds ASCII case like Redis's `tolower()` in the
 /// C locale.
 pub fn glob_match(pattern: &[u8], s: &[u8], nocase: bool) -> bool {
-    // Redis: `while (patternLen && stringLen)` is never entered for an
-    // empty string, so only an empty pattern matches it.
-    if s.is_empty() {
-        return pattern.is_empty();
-    }
+    match_nested(pattern, s, nocase, MAX_NESTING)
+}
 
+/// `glob_match` with the nesting limit as a parameter (unit tests use small
+/// limits to cover the limit on small inputs).
+fn match_nested(pattern: &[u8], s: &[u8], nocase: bool, max_nesting: usize) -> bool {
     let plen = pattern.len();
-    let mut p = 0usize; // pattern cursor
-    let mut i = 0usize; // string cursor
-    // Backtrack point: pattern index just after the last `*`, and the
-    // string index the star's match currently ends at.
-    let mut star: Option<(usize, usize)> = None;
-
-    while i < s.len() {
-        if p < plen && pattern[p] == b'*' {
-            // Collapse a run of stars; a trailing star matches everything
-            // left (Redis returns early in exactly this case).
-            while p < plen && pattern[p] == b'*' {
-                p += 1;
-            }
-            if p == plen {
-                return true;
-            }
-            star = Some((p, i));
-            continue;
+    // Level 0: the pattern's head, before any star.
+    let (mut p, mut from) = match segment(pattern, 0, s, 0, nocase) {
+        Segment::Done(matched) => return matched,
+        Segment::Star(p, i) => (p, i),
+    };
+    let mut nesting = 0usize;
+    loop {
+        // `pattern[p]` is a star and `s[from..]` is not empty. Collapse the
+        // group; a trailing group matches everything left.
+        while p + 1 < plen && pattern[p + 1] == b'*' {
+            p += 1;
         }
-        if p < plen {
-            let (ok, next) = match_one(pattern, p, s[i], nocase);
-            if ok {
-                p = next;
-                i += 1;
-                continue;
+        if p + 1 == plen {
+            return true;
+        }
+        nesting += 1;
+        if nesting > max_nesting {
+            // Every deeper call answers no; the star exhausts its positions
+            // and the prune flag fails the whole match.
+            return false;
+        }
+        let mut next = None;
+        for i in from..s.len() {
+            match segment(pattern, p + 1, s, i, nocase) {
+                Segment::Done(true) => return true,
+                Segment::Done(false) => {}
+                Segment::Star(np, ni) => {
+                    next = Some((np, ni));
+                    break;
+                }
             }
         }
-        // Mismatch (or pattern exhausted with string left): let the last
-        // star absorb one more byte and retry the rest of the pattern.
-        match star {
-            Some((sp, si)) => {
-                p = sp;
-                i = si + 1;
-                star = Some((sp, si + 1));
-            }
+        match next {
+            Some((np, ni)) => (p, from) = (np, ni),
+            // No position matched: Redis sets skipLongerMatches and every
+            // enclosing star gives up too.
             None => return false,
         }
     }
-    // String consumed: only stars may remain in the pattern.
-    while p < plen && pattern[p] == b'*' {
-        p += 1;
+}
+
+/// How matching the star-free tokens from one position ended.
+enum Segment {
+    /// The answer for this position: the subject or the pattern ran out
+    /// (or a token failed) before another star.
+    Done(bool),
+    /// A star was reached at pattern index `.0` with `s[.1..]` not empty.
+    Star(usize, usize),
+}
+
+/// One pass of the body of Redis's `while (patternLen && stringLen)` loop
+/// from pattern index `p` and string index `i`, up to the next star.
+fn segment(pattern: &[u8], mut p: usize, s: &[u8], mut i: usize, nocase: bool) -> Segment {
+    let plen = pattern.len();
+    while p < plen && i < s.len() {
+        if pattern[p] == b'*' {
+            return Segment::Star(p, i);
+        }
+        let (ok, next) = match_one(pattern, p, s[i], nocase);
+        if !ok {
+            return Segment::Done(false);
+        }
+        p = next;
+        i += 1;
+        if i == s.len() {
+            // Subject consumed: only stars may remain in the pattern.
+            while p < plen && pattern[p] == b'*' {
+                p += 1;
+            }
+            break;
+        }
     }
-    p == plen
+    Segment::Done(p == plen && i == s.len())
 }
 
 /// True if `pattern` contains no glob metacharacters, i.e. it matches
@@ -173,15 +227,32 @@ mod tests {
     use super::*;
     use std::time::{Duration, Instant};
 
-    /// Independent recursive model of Redis's matcher control flow (a
-    /// NUL-terminated C string walk), used as an oracle on small inputs. It
-    /// is exponential, which is exactly why production code does not use it.
-    fn oracle(p: &[u8], s: &[u8], nocase: bool) -> bool {
+    /// Independent recursive model of Redis 7.0.15's `stringmatchlen_impl`
+    /// control flow (a NUL-terminated C string walk, the `skipLongerMatches`
+    /// flag and the nesting limit), used as an oracle. `limit` is the
+    /// nesting limit, so small inputs can exercise it too.
+    fn oracle_limit(p: &[u8], s: &[u8], nocase: bool, limit: usize) -> bool {
         // Byte at `i`, or NUL past the end (C string semantics).
         fn at(p: &[u8], i: usize) -> u8 {
             p.get(i).copied().unwrap_or(0)
         }
-        fn rec(p: &[u8], mut pi: usize, s: &[u8], mut si: usize, nc: bool) -> bool {
+        struct Ctx {
+            nc: bool,
+            skip: bool,
+            limit: usize,
+        }
+        fn rec(
+            p: &[u8],
+            mut pi: usize,
+            s: &[u8],
+            mut si: usize,
+            cx: &mut Ctx,
+            depth: usize,
+        ) -> bool {
+            if depth > cx.limit {
+                return false;
+            }
+            let nc = cx.nc;
             let low = |b: u8| if nc { b.to_ascii_lowercase() } else { b };
             while pi < p.len() && si < s.len() {
                 match p[pi] {
@@ -193,11 +264,15 @@ mod tests {
                             return true;
                         }
                         while si < s.len() {
-                            if rec(p, pi + 1, s, si, nc) {
+                            if rec(p, pi + 1, s, si, cx, depth + 1) {
                                 return true;
+                            }
+                            if cx.skip {
+                                return false;
                             }
                             si += 1;
                         }
+                        cx.skip = true;
                         return false;
                     }
                     b'?' => si += 1,
@@ -266,7 +341,16 @@ mod tests {
             }
             pi == p.len() && si == s.len()
         }
-        rec(p, 0, s, 0, nocase)
+        let mut cx = Ctx {
+            nc: nocase,
+            skip: false,
+            limit,
+        };
+        rec(p, 0, s, 0, &mut cx, 0)
+    }
+
+    fn oracle(p: &[u8], s: &[u8], nocase: bool) -> bool {
+        oracle_limit(p, s, nocase, MAX_NESTING)
     }
 
     fn m(p: &str, s: &str) -> bool {
@@ -389,7 +473,8 @@ mod tests {
         let long_key = vec![b'a'; 200_000];
         let short_key = vec![b'a'; 30_000];
         let t = Instant::now();
-        assert!(glob_match(&pat, &long_key, false));
+        // Both reach the 1001st star group: no match, as in Redis.
+        assert!(!glob_match(&pat, &long_key, false));
         assert!(!glob_match(&pat, &short_key, false));
         // A pattern that forces backtracking on every byte.
         let mut pat2 = b"*a".repeat(1000);
@@ -400,8 +485,56 @@ mod tests {
         let mut pat3 = vec![b'*'; 100_000];
         pat3.push(b'x');
         assert!(!glob_match(&pat3, &long_key, true));
+        // The worst case for the unrolled search: every position runs a
+        // long segment that fails at its last token.
+        let mut pat4 = vec![b'*'];
+        pat4.extend_from_slice(&[b'a'; 1000]);
+        pat4.push(b'b');
+        assert!(!glob_match(&pat4, &vec![b'a'; 20_000], false));
         let el = t.elapsed();
-        assert!(el < Duration::from_millis(100), "took {el:?}");
+        assert!(el < Duration::from_millis(500), "took {el:?}");
+    }
+
+    #[test]
+    fn nesting_limit_like_redis() {
+        // CVE-2022-36021's limit: 1000 star groups deep still matches, the
+        // 1001st (unless it ends the pattern) fails the whole match.
+        let key = vec![b'a'; 2000];
+        assert!(!glob_match(&b"*?".repeat(1500), &key, false));
+        assert!(glob_match(&b"*?".repeat(1000), &key, false));
+        assert!(!glob_match(&b"*?".repeat(1001), &key, false));
+        let mut trailing = b"*?".repeat(1000);
+        trailing.push(b'*');
+        assert!(glob_match(&trailing, &key, false));
+        // Runs of stars are one level.
+        assert!(glob_match(&b"**?".repeat(1000), &key, false));
+        // Every star group is followed by a byte-consuming token, so no
+        // subject can match before the search passes group 1001.
+        assert!(!glob_match(
+            &b"a*"
+                .repeat(1500)
+                .iter()
+                .chain(b"a")
+                .copied()
+                .collect::<Vec<u8>>(),
+            &key,
+            false
+        ));
+        assert!(oracle(&b"*?".repeat(1000), &key, false));
+        assert!(!oracle(&b"*?".repeat(1001), &key, false));
+    }
+
+    #[test]
+    fn skip_longer_matches_like_redis() {
+        // `*a*b` against a subject with no `b` after the last `a`: the
+        // inner star exhausts its positions and the outer one gives up.
+        assert!(!m("*a*b", "aaaa"));
+        assert!(m("*a*b", "xaxxb"));
+        // With a nesting limit of 1, a match needing the second star group
+        // fails even though a regular-expression reading matches.
+        assert!(!match_nested(b"*a*b", b"xab", false, 1));
+        assert!(match_nested(b"*a*", b"xab", false, 1));
+        assert!(match_nested(b"*a*b", b"xab", false, 2));
     }
 
     #[test]
@@ -426,6 +559,7 @@ mod tests {
                 .map(|_| str_alpha[(next() % str_alpha.len() as u64) as usize])
                 .collect();
             let nocase = next() % 2 == 0;
+            let limit = (next() % 5) as usize;
             assert_eq!(
                 glob_match(&p, &s, nocase),
                 oracle(&p, &s, nocase),
@@ -433,6 +567,15 @@ mod tests {
                 String::from_utf8_lossy(&p),
                 String::from_utf8_lossy(&s),
                 nocase
+            );
+            assert_eq!(
+                match_nested(&p, &s, nocase, limit),
+                oracle_limit(&p, &s, nocase, limit),
+                "pattern {:?} string {:?} nocase {} limit {}",
+                String::from_utf8_lossy(&p),
+                String::from_utf8_lossy(&s),
+                nocase,
+                limit
             );
         }
     }
