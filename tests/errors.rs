@@ -83,6 +83,9 @@ fn option_errors_echo_raw_bytes_like_redis() {
         &[b"CLIENT", b"KILL", b"USER", b"\xe9"],
         &[b"HELLO", b"3", b"\xffz"],
         &[b"HELLO", b"2", b"a\r\nb"],
+        // CONFIG SET echoes an unknown name as sent (was U+FFFD).
+        &[b"CONFIG", b"SET", b"\xffname", b"v"],
+        &[b"CONFIG", b"SET", b"maxmemory", b"1", b"n\xe9", b"v"],
     ];
     for args in cases {
         let reply = pair.same_bytes(args);

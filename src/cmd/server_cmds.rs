@@ -517,7 +517,7 @@ pub fn config_set_command(srv: &mut Server, c: &mut Client, a: &Args) {
             }
             c.add_ok();
         }
-        Err(e) => c.add_error(&e),
+        Err(e) => c.add_error_bytes(&e),
     }
 }
 

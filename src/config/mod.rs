@@ -822,6 +822,7 @@ impl Config {
     /// [`Config::set_with`].
     pub fn set(&mut self, pairs: &[(&[u8], &[u8])]) -> Result<Vec<&'static str>, String> {
         self.set_with(pairs, false, &mut |_, _| Ok(()))
+            .map_err(|e| String::from_utf8_lossy(&e).into_owned())
     }
 
     /// Redis 7 atomic multi-pair CONFIG SET.
@@ -842,32 +843,35 @@ impl Config {
     ///    restored values (errors ignored), and the error is returned.
     ///
     /// Returns the changed canonical names, or the full error reply text
-    /// (with `ERR`, without the leading `-`).
+    /// (with `ERR`, without the leading `-`). The text is bytes: an unknown
+    /// name is echoed as the client sent it, as Redis's sds does.
     pub fn set_with(
         &mut self,
         pairs: &[(&[u8], &[u8])],
         client_is_local: bool,
         apply: &mut dyn FnMut(&'static str, &mut Config) -> Result<(), String>,
-    ) -> Result<Vec<&'static str>, String> {
+    ) -> Result<Vec<&'static str>, Vec<u8>> {
         let lossy = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
         let failed = |arg: &str, why: &str| {
             if why.is_empty() {
-                format!("ERR CONFIG SET failed (possibly related to argument '{arg}')")
+                format!("ERR CONFIG SET failed (possibly related to argument '{arg}')").into_bytes()
             } else {
                 format!("ERR CONFIG SET failed (possibly related to argument '{arg}') - {why}")
+                    .into_bytes()
             }
         };
 
         // Phase 1: names.
         let mut found: Vec<(&'static table::Desc, &'static str)> = Vec::with_capacity(pairs.len());
-        let mut first_err: Option<String> = None;
+        let mut first_err: Option<Vec<u8>> = None;
         for (name, _) in pairs {
             let Some((d, used)) = table::lookup(name) else {
                 if first_err.is_none() {
-                    first_err = Some(format!(
-                        "ERR Unknown option or number of arguments for CONFIG SET - '{}'",
-                        lossy(name)
-                    ));
+                    let mut e =
+                        b"ERR Unknown option or number of arguments for CONFIG SET - '".to_vec();
+                    e.extend_from_slice(name);
+                    e.push(b'\'');
+                    first_err = Some(e);
                 }
                 continue;
             };

@@ -659,8 +659,8 @@ fn config_set_protected_and_hooks() {
     let p: [(&[u8], &[u8]); 1] = [(b"dbfilename", b"other.rdb")];
     let mut noop = |_: &'static str, _: &mut Config| Ok(());
     assert!(
-        cfg.set_with(&p, false, &mut noop)
-            .unwrap_err()
+        String::from_utf8(cfg.set_with(&p, false, &mut noop).unwrap_err())
+            .unwrap()
             .contains("can't set protected config")
     );
     assert_eq!(cfg.set_with(&p, true, &mut noop).unwrap(), ["dbfilename"]);
@@ -668,7 +668,7 @@ fn config_set_protected_and_hooks() {
     let bad: [(&[u8], &[u8]); 1] = [(b"dbfilename", b"../x.rdb")];
     assert_eq!(
         cfg.set_with(&bad, true, &mut noop).unwrap_err(),
-        "ERR CONFIG SET failed (possibly related to argument 'dbfilename') - dbfilename can't be a path, just a filename"
+        b"ERR CONFIG SET failed (possibly related to argument 'dbfilename') - dbfilename can't be a path, just a filename"
     );
 
     // A failing apply hook restores everything and replays the hooks.
@@ -692,7 +692,7 @@ fn config_set_protected_and_hooks() {
         .unwrap_err();
     assert_eq!(
         err,
-        "ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs."
+        b"ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs."
     );
     assert_eq!(cfg, before);
     // maxmemory, port (fails), then the rollback replay of both with the
