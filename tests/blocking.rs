@@ -3,7 +3,7 @@
 //! clients that go away while blocked.
 mod common;
 
-use common::oracle::Pair;
+use common::oracle::{Pair, read_reply};
 use common::{Raw, resp};
 use std::io::Read;
 use std::time::{Duration, Instant};
@@ -407,42 +407,6 @@ fn client_unblock_timeout_and_error() {
 
 // ------------------------------------------------------------------------
 // Side by side with redis-server 7.0 (tests/common/oracle.rs).
-
-/// Reads exactly one RESP2 reply (bytes of the next one stay unread).
-/// Own reader: oracle::read_reply drops the first digit of every length.
-fn read_reply(r: &mut Raw) -> Vec<u8> {
-    fn line(r: &mut Raw, out: &mut Vec<u8>) -> Option<i64> {
-        let start = out.len();
-        let mut b = [0u8; 1];
-        while !out.ends_with(b"\r\n") || out.len() < start + 3 {
-            r.s.read_exact(&mut b).ok()?;
-            out.push(b[0]);
-        }
-        let text = std::str::from_utf8(&out[start + 1..out.len() - 2]).ok()?;
-        Some(text.parse().unwrap_or(0))
-    }
-    fn frame(r: &mut Raw, out: &mut Vec<u8>) -> Option<()> {
-        let kind_at = out.len();
-        let n = line(r, out)?;
-        match out[kind_at] {
-            b'$' if n >= 0 => {
-                let mut body = vec![0u8; n as usize + 2];
-                r.s.read_exact(&mut body).ok()?;
-                out.extend_from_slice(&body);
-            }
-            b'*' => {
-                for _ in 0..n.max(0) {
-                    frame(r, out)?;
-                }
-            }
-            _ => {}
-        }
-        Some(())
-    }
-    let mut out = Vec::new();
-    let _ = frame(r, &mut out);
-    out
-}
 
 /// One connection to ferrodis and one to redis-server: each command goes
 /// to both and the raw replies must be equal.

@@ -212,54 +212,15 @@ fn bad_directive_is_fatal() {
 // Compatibility with redis-server 7.0 (issue 9: items 8, 9, 10, 19)
 // --------------------------------------------------------------------------
 
-use common::oracle::{Pair, REDIS_SERVER};
-use std::io::Read;
+use common::oracle::{Pair, REDIS_SERVER, expect_reply};
 use std::time::{Duration, Instant};
-
-// The shared oracle reader drops the first digit of every length (so
-// `$10` reads as 0): these tests carry their own RESP2 reader.
-
-fn read_line(r: &mut common::Raw, out: &mut Vec<u8>) -> i64 {
-    let start = out.len();
-    let mut b = [0u8; 1];
-    while !out.ends_with(b"\r\n") {
-        r.s.read_exact(&mut b).expect("reply");
-        out.push(b[0]);
-    }
-    std::str::from_utf8(&out[start..out.len() - 2])
-        .unwrap()
-        .parse()
-        .unwrap_or(0)
-}
-
-/// One whole RESP2 reply, raw.
-fn read_reply(r: &mut common::Raw) -> Vec<u8> {
-    fn frame(r: &mut common::Raw, out: &mut Vec<u8>) {
-        let mut t = [0u8; 1];
-        r.s.read_exact(&mut t).expect("reply");
-        out.push(t[0]);
-        let n = read_line(r, out);
-        match t[0] {
-            b'$' if n >= 0 => {
-                let mut body = vec![0u8; n as usize + 2];
-                r.s.read_exact(&mut body).expect("bulk");
-                out.extend_from_slice(&body);
-            }
-            b'*' => (0..n.max(0)).for_each(|_| frame(r, out)),
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    frame(r, &mut out);
-    out
-}
 
 /// Sends one command to both servers of the pair; asserts equal replies.
 fn same(p: &mut Pair, args: &[&[u8]]) -> Vec<u8> {
     let req = common::resp(args);
     p.a.send(&req);
     p.b.send(&req);
-    let (ours, theirs) = (read_reply(&mut p.a), read_reply(&mut p.b));
+    let (ours, theirs) = (expect_reply(&mut p.a), expect_reply(&mut p.b));
     assert_eq!(
         String::from_utf8_lossy(&ours),
         String::from_utf8_lossy(&theirs),
@@ -279,7 +240,7 @@ fn same_str(p: &mut Pair, args: &[&str]) -> Vec<u8> {
 /// CONFIG GET * over a raw connection, as (name, value) byte pairs.
 fn get_all(r: &mut common::Raw, pattern: &str) -> Vec<(String, Vec<u8>)> {
     r.send(&common::resp(&[b"CONFIG", b"GET", pattern.as_bytes()]));
-    let reply = read_reply(r);
+    let reply = expect_reply(r);
     parse_flat_array(&reply)
         .chunks(2)
         .map(|p| (String::from_utf8(p[0].clone()).unwrap(), p[1].clone()))
@@ -329,7 +290,7 @@ fn config_get_all_then_set_each_back_behaves_like_redis() {
     for (name, value) in &ours {
         let set = |r: &mut common::Raw, v: &[u8]| {
             r.send(&common::resp(&[b"CONFIG", b"SET", name.as_bytes(), v]));
-            read_reply(r)
+            expect_reply(r)
         };
         let got = set(&mut p.a, value);
         if let Some(their_value) = theirs.get(name) {
@@ -463,11 +424,11 @@ fn config_set_requirepass_accepts_any_bytes_and_auth_uses_them() {
     let mut b = p.redis.raw();
     for r in [&mut a, &mut b] {
         r.send(&common::resp(&[b"PING"]));
-        assert!(read_reply(r).starts_with(b"-NOAUTH"));
+        assert!(expect_reply(r).starts_with(b"-NOAUTH"));
         r.send(&common::resp(&[b"AUTH", b"p\xff\xfe"]));
-        assert!(read_reply(r).starts_with(b"-WRONGPASS"));
+        assert!(expect_reply(r).starts_with(b"-WRONGPASS"));
         r.send(&common::resp(&[b"AUTH", pass]));
-        assert_eq!(read_reply(r), b"+OK\r\n");
+        assert_eq!(expect_reply(r), b"+OK\r\n");
     }
     // Other string parameters keep bytes too.
     same(&mut p, &[b"CONFIG", b"SET", b"masterauth", b"\xc3\x28"]);
@@ -548,8 +509,8 @@ fn config_set_port_listens_on_the_new_port_and_rolls_back_when_busy() {
         b"port",
         new_b.to_string().as_bytes(),
     ]));
-    assert_eq!(read_reply(&mut p.a), b"+OK\r\n");
-    assert_eq!(read_reply(&mut p.b), b"+OK\r\n");
+    assert_eq!(expect_reply(&mut p.a), b"+OK\r\n");
+    assert_eq!(expect_reply(&mut p.b), b"+OK\r\n");
     let deadline = Instant::now() + Duration::from_secs(10);
     while !(connects(new_a) && connects(new_b)) {
         assert!(Instant::now() < deadline, "not listening on the new ports");

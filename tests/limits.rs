@@ -5,48 +5,9 @@
 
 mod common;
 
-use common::oracle::Pair;
+use common::oracle::{Pair, expect_reply};
 use common::{Raw, Server, line, q, resp};
 use std::time::{Duration, Instant};
-
-/// One whole RESP reply, read byte by byte (nothing of the next one is
-/// consumed), checked to be whole (a short read fails the test).
-fn read_reply(r: &mut Raw) -> Vec<u8> {
-    fn byte(r: &mut Raw) -> u8 {
-        let mut b = [0u8; 1];
-        std::io::Read::read_exact(&mut r.s, &mut b).expect("reply byte");
-        b[0]
-    }
-    fn frame(r: &mut Raw, out: &mut Vec<u8>) {
-        let t = byte(r);
-        out.push(t);
-        let start = out.len();
-        while !out.ends_with(b"\r\n") {
-            out.push(byte(r));
-        }
-        let n: i64 = std::str::from_utf8(&out[start..out.len() - 2])
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
-        let items = match t {
-            b'$' | b'=' | b'!' if n >= 0 => {
-                for _ in 0..n + 2 {
-                    out.push(byte(r));
-                }
-                0
-            }
-            b'*' | b'~' | b'>' if n > 0 => n,
-            b'%' | b'|' if n > 0 => 2 * n,
-            _ => 0,
-        };
-        for _ in 0..items {
-            frame(r, out);
-        }
-    }
-    let mut out = Vec::new();
-    frame(r, &mut out);
-    out
-}
 
 /// Sends one command to ferrodis and redis-server and asserts the same
 /// whole reply.
@@ -55,7 +16,7 @@ fn same(p: &mut Pair, args: &[&str]) {
     let req = resp(&a);
     p.a.send(&req);
     p.b.send(&req);
-    let (ours, theirs) = (read_reply(&mut p.a), read_reply(&mut p.b));
+    let (ours, theirs) = (expect_reply(&mut p.a), expect_reply(&mut p.b));
     assert_eq!(
         String::from_utf8_lossy(&ours),
         String::from_utf8_lossy(&theirs),
@@ -518,8 +479,8 @@ fn bounded_commands_match_redis_on_small_inputs() {
     let req = resp(&[b"HELLO", b"3"]);
     p.a.send(&req);
     p.b.send(&req);
-    read_reply(&mut p.a);
-    read_reply(&mut p.b);
+    expect_reply(&mut p.a);
+    expect_reply(&mut p.b);
     same(&mut p, &["ZRANGE", "z1", "0", "-1", "WITHSCORES"]);
     same(&mut p, &["ZRANDMEMBER", "z1", "3", "WITHSCORES"]);
 }
@@ -534,7 +495,7 @@ fn unauthenticated_pipeline_within_the_reply_buffer_is_answered() {
     p.a.send(&burst);
     p.b.send(&burst);
     for _ in 0..100 {
-        let (ours, theirs) = (read_reply(&mut p.a), read_reply(&mut p.b));
+        let (ours, theirs) = (expect_reply(&mut p.a), expect_reply(&mut p.b));
         assert_eq!(ours, theirs);
     }
     same(&mut p, &["AUTH", "secret"]);

@@ -10,8 +10,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use std::io::Read;
-
 use common::oracle::Redis;
 use common::{Rng, Server, q, resp};
 
@@ -846,48 +844,10 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 // RESTORE corruption fuzzer
 // ---------------------------------------------------------------------
 
-/// Reads one RESP2 reply (`oracle::read_reply` misreads multi-digit
-/// lengths, so this file has its own); `None` on timeout or EOF.
-fn read_frame(r: &mut common::Raw, out: &mut Vec<u8>) -> Option<()> {
-    let start = out.len();
-    let mut b = [0u8; 1];
-    while !out[start..].ends_with(b"\r\n") {
-        match r.s.read(&mut b) {
-            Ok(1) => out.push(b[0]),
-            _ => return None,
-        }
-    }
-    let t = out[start];
-    let n: i64 = std::str::from_utf8(&out[start + 1..out.len() - 2])
-        .ok()?
-        .parse()
-        .unwrap_or(0);
-    match t {
-        b'$' if n >= 0 => {
-            let mut body = vec![0u8; n as usize + 2];
-            r.s.read_exact(&mut body).ok()?;
-            out.extend_from_slice(&body);
-        }
-        b'*' if n > 0 => {
-            for _ in 0..n {
-                read_frame(r, out)?;
-            }
-        }
-        _ => {}
-    }
-    Some(())
-}
-
 /// One complete reply, or a failure that shows the server's log.
 fn one_reply(raw: &mut common::Raw, s: &Server, what: &str) -> Vec<u8> {
-    let mut reply = Vec::new();
-    let complete = read_frame(raw, &mut reply).is_some();
-    assert!(
-        complete,
-        "no complete reply to {what}: {reply:?}\n{}",
-        s.log()
-    );
-    reply
+    common::oracle::try_read_reply(raw)
+        .unwrap_or_else(|| panic!("no complete reply to {what}\n{}", s.log()))
 }
 
 #[test]

@@ -114,7 +114,8 @@ fn line(r: &mut Raw, out: &mut Vec<u8>) -> Option<i64> {
             break;
         }
     }
-    let text = std::str::from_utf8(&out[start..out.len() - 2]).ok()?;
+    // Status and error lines may hold any bytes; only lengths are parsed.
+    let text = String::from_utf8_lossy(&out[start..out.len() - 2]);
     Some(text.parse::<i64>().unwrap_or(0))
 }
 
@@ -147,10 +148,29 @@ fn frame(r: &mut Raw, out: &mut Vec<u8>) -> Option<()> {
 }
 
 /// Reads exactly one complete RESP2/RESP3 reply, byte by byte (so nothing
-/// of the next reply is consumed). A timeout or EOF returns what came.
+/// of the next reply is consumed). A timeout or EOF returns what came (an
+/// empty vector when nothing did: a blocked client's silence).
 pub fn read_reply(r: &mut Raw) -> Vec<u8> {
     let mut out = Vec::new();
     let _ = frame(r, &mut out);
+    out
+}
+
+/// One complete reply, or `None` on a timeout or EOF before its end.
+pub fn try_read_reply(r: &mut Raw) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    frame(r, &mut out).map(|()| out)
+}
+
+/// One complete reply; a timeout or EOF before its end fails the test.
+pub fn expect_reply(r: &mut Raw) -> Vec<u8> {
+    let mut out = Vec::new();
+    if frame(r, &mut out).is_none() {
+        panic!(
+            "incomplete reply (timeout or EOF): {:?}",
+            String::from_utf8_lossy(&out)
+        );
+    }
     out
 }
 
@@ -182,7 +202,7 @@ impl Pair {
         let req = resp(args);
         self.a.send(&req);
         self.b.send(&req);
-        (read_reply(&mut self.a), read_reply(&mut self.b))
+        (expect_reply(&mut self.a), expect_reply(&mut self.b))
     }
 
     pub fn run(&mut self, args: &[&str]) -> (Vec<u8>, Vec<u8>) {
