@@ -496,7 +496,6 @@ pub(crate) static TABLE: &[Desc] = &[
     d_stored!("rdb-save-incremental-fsync", None, NONE, Stored::Bool, "yes"),
     d_stored!("aof-rewrite-incremental-fsync", None, NONE, Stored::Bool, "yes"),
     d_stored!("aof-disable-auto-gc", None, NONE, Stored::Bool, "no"),
-    d_stored!("sanitize-dump-payload", None, NONE, Stored::Enum(&["no", "yes", "clients"]), "no"),
     d_stored!("rdb-key-save-delay", None, HIDDEN, Stored::Int { min: i32::MIN as i64, max: I32MAX }, "0"),
     d_stored!("key-load-delay", None, HIDDEN, Stored::Int { min: i32::MIN as i64, max: I32MAX }, "0"),
     d_stored!("loading-process-events-interval-bytes", None, HIDDEN, Stored::Int { min: 1024, max: I32MAX }, "2097152"),

@@ -972,3 +972,17 @@ fn string_directives_keep_any_bytes_and_paths_must_be_utf8() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Each name and alias appears once in the directive table: a second row
+/// for the same name (a stored placeholder left behind when the directive
+/// got a real field) would be unreachable by lookup yet still rendered.
+#[test]
+fn directive_names_and_aliases_are_unique() {
+    let mut seen = std::collections::HashSet::new();
+    for d in super::table::TABLE {
+        assert!(seen.insert(d.name), "directive {} listed twice", d.name);
+        if let Some(a) = d.alias {
+            assert!(seen.insert(a), "alias {a} listed twice");
+        }
+    }
+}
