@@ -297,21 +297,28 @@ impl Client {
     /// Clears the argument vector after a command ran (resetClient). A
     /// vector grown for a huge command is given back rather than kept for
     /// the connection's lifetime (Redis frees `argv` after each command).
+    #[inline]
     pub fn reset_args(&mut self) {
-        if self.argv.capacity() > ARGV_KEEP {
-            self.argv = Vec::new();
-        } else {
-            self.argv.clear();
+        if self.argv.capacity() > ARGV_KEEP || self.owned_args.capacity() > ARGV_KEEP {
+            self.release_big_args();
         }
-        if self.owned_args.capacity() > ARGV_KEEP {
-            self.owned_args = Vec::new();
-        } else {
-            self.owned_args.clear();
-        }
+        self.argv.clear();
+        self.owned_args.clear();
         self.argv_len_sum = 0;
         self.reqtype = ReqType::Unknown;
         self.multibulklen = 0;
         self.bulklen = -1;
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn release_big_args(&mut self) {
+        if self.argv.capacity() > ARGV_KEEP {
+            self.argv = Vec::new();
+        }
+        if self.owned_args.capacity() > ARGV_KEEP {
+            self.owned_args = Vec::new();
+        }
     }
 
     /// The TCP peer as Redis prints it (`ip:port`), or the unix socket path.

@@ -585,13 +585,25 @@ impl Server {
     /// closeClientOnOutputBufferLimitReached(c, async): when the client's
     /// output is past its limits, log it as Redis does and close it
     /// asynchronously. Returns true when the client is (being) closed.
+    #[inline]
     pub fn check_output_limits(&mut self, c: &mut Client) -> bool {
-        if c.has(flags::CLOSE_ASAP) {
-            return true;
-        }
-        if c.reply_bytes == 0 && c.authenticated && !c.has(flags::OBUF_LIMIT) {
+        // The common case after a command (the reply fit the fixed buffer)
+        // stays inline in call(): no reply list, nothing to check.
+        if c.reply_bytes == 0
+            && c.authenticated
+            && c.flags & (flags::CLOSE_ASAP | flags::OBUF_LIMIT) == 0
+        {
             c.obuf_soft_limit_since = 0;
             return false;
+        }
+        self.check_output_limits_slow(c)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn check_output_limits_slow(&mut self, c: &mut Client) -> bool {
+        if c.has(flags::CLOSE_ASAP) {
+            return true;
         }
         if !self.output_over_limits(c) {
             return false;
