@@ -1074,16 +1074,14 @@ fn debug_sleep_time(arg: &[u8]) -> Option<std::time::Duration> {
         .then(|| std::time::Duration::from_micros(micros as u64))
 }
 
-/// getPositiveLongFromObjectOrReply's parse for DEBUG POPULATE's numbers.
+/// getPositiveLongFromObjectOrReply's parse for DEBUG POPULATE's numbers:
+/// a non-integer gets the same "must be positive" error as a negative one
+/// (Redis passes that message to the integer parse too).
 fn positive_long(c: &mut Client, arg: &[u8]) -> Option<u64> {
     match crate::ds::sds::string2ll(arg) {
         Some(n) if n >= 0 => Some(n as u64),
-        Some(_) => {
+        _ => {
             c.add_error("ERR value is out of range, must be positive");
-            None
-        }
-        None => {
-            c.add_error("ERR value is not an integer or out of range");
             None
         }
     }

@@ -32,7 +32,13 @@ impl Default for Sha1 {
 impl Sha1 {
     pub fn new() -> Sha1 {
         Sha1 {
-            state: [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0],
+            state: [
+                0x6745_2301,
+                0xEFCD_AB89,
+                0x98BA_DCFE,
+                0x1032_5476,
+                0xC3D2_E1F0,
+            ],
             buf: [0; 64],
             buf_len: 0,
             total: 0,
@@ -65,7 +71,11 @@ impl Sha1 {
     pub fn finish(mut self) -> [u8; 20] {
         let bits = self.total.wrapping_mul(8);
         // Padding: 0x80, zeros up to 56 mod 64, then the bit length (big-endian).
-        let pad_len = if self.buf_len < 56 { 56 - self.buf_len } else { 120 - self.buf_len };
+        let pad_len = if self.buf_len < 56 {
+            56 - self.buf_len
+        } else {
+            120 - self.buf_len
+        };
         let mut pad = [0u8; 72];
         pad[0] = 0x80;
         pad[pad_len..pad_len + 8].copy_from_slice(&bits.to_be_bytes());
@@ -158,7 +168,10 @@ mod tests {
         for _ in 0..1000 {
             h.update(&chunk);
         }
-        assert_eq!(to_hex(&h.finish()), "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+        assert_eq!(
+            to_hex(&h.finish()),
+            "34aa973cd4c4daa4f61eeb2bdbad27316534016f"
+        );
     }
 
     #[test]
