@@ -259,6 +259,17 @@ fn check_rdb(path: &Path) {
     );
 }
 
+/// DEBUG DIGEST (debug.c's data set fingerprint) equal on both servers.
+fn assert_same_digest(a: &mut redis::Connection, b: &mut redis::Connection) {
+    let da: String = q(a, &["DEBUG", "DIGEST"]);
+    let db: String = q(b, &["DEBUG", "DIGEST"]);
+    assert_eq!(
+        da, db,
+        "DEBUG DIGEST: ferrodis (left) vs redis-server (right)"
+    );
+    assert_ne!(da, "0".repeat(40));
+}
+
 #[test]
 fn ferrodis_save_is_accepted_by_redis_check_rdb_and_loads_in_redis_with_the_same_data() {
     let d = Scratch::new("out");
@@ -279,6 +290,7 @@ fn ferrodis_save_is_accepted_by_redis_check_rdb_and_loads_in_redis_with_the_same
     let mut rc = r.conn();
     wait_loaded(&mut rc);
     assert_same(&ours, &snapshot(&mut rc));
+    assert_same_digest(&mut c, &mut rc);
 }
 
 #[test]

@@ -1074,6 +1074,66 @@ fn debug_sleep_time(arg: &[u8]) -> Option<std::time::Duration> {
         .then(|| std::time::Duration::from_micros(micros as u64))
 }
 
+/// getPositiveLongFromObjectOrReply's parse for DEBUG POPULATE's numbers:
+/// a non-integer gets the same "must be positive" error as a negative one
+/// (Redis passes that message to the integer parse too).
+fn positive_long(c: &mut Client, arg: &[u8]) -> Option<u64> {
+    match crate::ds::sds::string2ll(arg) {
+        Some(n) if n >= 0 => Some(n as u64),
+        _ => {
+            c.add_error("ERR value is out of range, must be positive");
+            None
+        }
+    }
+}
+
+/// DEBUG POPULATE count [prefix] [size] (debug.c): string keys
+/// `<prefix>:<n>` for n in 0..count (prefix "key"), each holding
+/// `value:<n>`, or with a size that text cut or zero-padded to exactly
+/// `size` bytes. Keys that already exist are left alone.
+fn debug_populate(srv: &mut Server, c: &mut Client, a: &Args) {
+    let Some(count) = positive_long(c, &a[2]) else {
+        return;
+    };
+    let size = match (a.len() == 5).then(|| &a[4]) {
+        Some(arg) => match positive_long(c, arg) {
+            Some(n) => n as usize,
+            None => return,
+        },
+        None => 0,
+    };
+    // Redis formats the name with `%s` into a 128-byte buffer: the prefix
+    // ends at its first NUL and the whole name at 127 bytes.
+    let prefix: &[u8] = match (a.len() >= 4).then(|| &a[3]) {
+        Some(p) => p.split(|&b| b == 0).next().unwrap_or(&[]),
+        None => b"key",
+    };
+    let dbid = c.db;
+    let mut name = Vec::with_capacity(prefix.len() + 21);
+    for n in 0..count {
+        name.clear();
+        name.extend_from_slice(prefix);
+        name.push(b':');
+        name.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+        name.truncate(127);
+        if srv.lookup_write(dbid, &name).is_some() {
+            continue;
+        }
+        let text = format!("value:{n}");
+        let val = if size == 0 {
+            text.into_bytes()
+        } else {
+            let mut v = vec![0u8; size];
+            let k = size.min(text.len());
+            v[..k].copy_from_slice(&text.as_bytes()[..k]);
+            v
+        };
+        // createStringObject: no integer encoding ("value:" never parses).
+        srv.db_add(dbid, &name, Value::Str(crate::db::Str::from_vec(val)));
+    }
+    c.add_ok();
+}
+
 pub fn debug_command(srv: &mut Server, c: &mut Client, a: &Args) {
     let sub = String::from_utf8_lossy(&a[1]).to_ascii_lowercase();
     match (sub.as_str(), a.len()) {
@@ -1081,8 +1141,17 @@ pub fn debug_command(srv: &mut Server, c: &mut Client, a: &Args) {
             c,
             "DEBUG",
             &[
+                "DIGEST",
+                "    Output a hex signature representing the current DB content.",
+                "DIGEST-VALUE <key> [<key> ...]",
+                "    Output a hex signature of the values of all the specified keys.",
                 "OBJECT <key>",
                 "    Show low level info about the value stored at <key>.",
+                "POPULATE <count> [<prefix>] [<size>]",
+                "    Create <count> string keys named key:<num>. If <prefix> is specified then",
+                "    it is used instead of the 'key' prefix. These are not propagated to",
+                "    replicas. Cluster slots are not respected so keys not belonging to the",
+                "    current node can be created in cluster mode.",
                 "RELOAD [option ...]",
                 "    Save the RDB on disk and reload it back to memory. Available options:",
                 "    * MERGE: Merge the content of the RDB with the existing dataset.",
@@ -1112,6 +1181,19 @@ pub fn debug_command(srv: &mut Server, c: &mut Client, a: &Args) {
             c.add_ok();
         }
         ("reload", _) => crate::cmd::persist::debug_reload(srv, c, a),
+        ("digest", 2) => {
+            let d = crate::db::digest::dataset(&srv.dbs);
+            c.add_status(crate::util::sha1::to_hex(&d).as_bytes());
+        }
+        ("digest-value", _) => {
+            // No lookup: a debug command sees logically expired keys too.
+            c.add_array_len(a.len() - 2);
+            for j in 2..a.len() {
+                let d = crate::db::digest::key(&srv.dbs[c.db], &a[j]);
+                c.add_status(crate::util::sha1::to_hex(&d).as_bytes());
+            }
+        }
+        ("populate", 3..=5) => debug_populate(srv, c, a),
         ("object", 3) => {
             let lru = srv.lruclock;
             let compress = srv.cfg.rdbcompression;

@@ -12,6 +12,7 @@
 //! simpler ownership for 16-ish bytes per volatile key.
 
 pub mod clone;
+pub mod digest;
 pub mod expire;
 pub mod keyspace;
 pub mod object;

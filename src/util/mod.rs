@@ -1,4 +1,5 @@
 pub mod glob;
+pub mod sha1;
 #[cfg(test)]
 pub mod test_rng;
 
