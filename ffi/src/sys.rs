@@ -269,9 +269,8 @@ pub fn private_dirty_bytes() -> u64 {
         * 1024
 }
 
-/// SIGUSR1: how the server kills its own BGSAVE child (killRDBChild), so
-/// the reaper can tell an intended kill from a crash.
-pub const SIGUSR1: i32 = libc::SIGUSR1;
+/// SIGKILL: how the server kills its own BGSAVE child (killRDBChild).
+pub const SIGKILL: i32 = libc::SIGKILL;
 
 /// write(2) of a short message on a pipe (a forked child's report; a
 /// pipe write of at most PIPE_BUF bytes is atomic and, on an empty pipe,

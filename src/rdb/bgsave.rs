@@ -24,8 +24,8 @@
 //! dirty when the child forked), the status that MISCONF looks at and the
 //! INFO fields; when no child runs it starts a BGSAVE for a save point or
 //! a scheduled BGSAVE, retrying a failed one after 5 s
-//! (CONFIG_BGSAVE_RETRY_DELAY). A child killed by SIGUSR1 (our own
-//! `kill_child`) is not an error, as in Redis.
+//! (CONFIG_BGSAVE_RETRY_DELAY). A child killed by our own `kill_child`
+//! (FLUSHALL, SHUTDOWN) is not an error, as in Redis.
 //!
 //! Not done: the child's progress reports (INFO's current_fork_perc,
 //! current_save_keys_processed, current_cow_size: Redis sends them while
@@ -191,18 +191,18 @@ fn check_child_done(srv: &mut Server) {
     };
     match sys::waitpid_nohang(pid) {
         Ok(None) => {}
-        Ok(Some(how)) => child_done(srv, how),
+        Ok(Some(how)) => child_done(srv, how, false),
         Err(e) => {
             // ECHILD: the child is gone and cannot be reaped (should not
             // happen); forget it rather than wait forever.
             log::warn!("waitpid() returned an error: {e}. child_type: RDB, child_pid = {pid}");
-            child_done(srv, ChildExit::Exited(1));
+            child_done(srv, ChildExit::Exited(1), false);
         }
     }
 }
 
 /// backgroundSaveDoneHandler + receiveChildInfo + resetChildState.
-fn child_done(srv: &mut Server, how: ChildExit) {
+fn child_done(srv: &mut Server, how: ChildExit, intended: bool) {
     let Some(child) = srv.rdb.child.take() else {
         return;
     };
@@ -225,9 +225,9 @@ fn child_done(srv: &mut Server, how: ChildExit) {
         ChildExit::Signaled(sig) => {
             log::warn!("Background saving terminated by signal {sig}");
             let _ = std::fs::remove_file(super::temp_file_name(child.pid));
-            // SIGUSR1 is how we kill a child on purpose (kill_child): not
-            // an error condition, as in Redis.
-            if sig != sys::SIGUSR1 {
+            // A child we killed on purpose (kill_child) is not an error
+            // condition (Redis's SIGUSR1 rule).
+            if !intended {
                 srv.rdb.last_bgsave_ok = false;
             }
         }
@@ -235,19 +235,18 @@ fn child_done(srv: &mut Server, how: ChildExit) {
     srv.rdb.last_bgsave_time_sec = now - child.start_s;
 }
 
-/// killRDBChild, then waits for it and cleans up (FLUSHALL, SHUTDOWN):
-/// unlike Redis, which leaves the reaping to the cron, we wait, so the
-/// killed child can no longer rename its file over a newer save.
+/// killRDBChild, then waits for it and cleans up (FLUSHALL, SHUTDOWN).
+/// Redis sends SIGUSR1 and leaves the reaping to the cron; we send
+/// SIGKILL (it also ends a stopped child) and reap at once, so the killed
+/// child can never rename its file over a newer save, and the kill is
+/// known to be ours (not an error, Redis's SIGUSR1 rule).
 pub fn kill_child(srv: &mut Server) {
     let Some(pid) = srv.rdb.child.as_ref().map(|c| c.pid) else {
         return;
     };
-    let _ = sys::kill(pid, sys::SIGUSR1);
-    let how = sys::waitpid_blocking(pid).unwrap_or(ChildExit::Signaled(sys::SIGUSR1));
-    child_done(srv, how);
-    // A child that finished on its own just before the signal may have
-    // left nothing; one killed mid-write left its temp file (removed by
-    // child_done).
+    let _ = sys::kill(pid, sys::SIGKILL);
+    let how = sys::waitpid_blocking(pid).unwrap_or(ChildExit::Signaled(sys::SIGKILL));
+    child_done(srv, how, true);
 }
 
 /// writeCommandsDeniedByDiskError: writes (and PING) are refused while the
