@@ -112,7 +112,11 @@ impl Log for Logger {
         let line = format!(
             "{}:{} {} {} {}\n",
             std::process::id(),
-            if IS_CHILD.load(std::sync::atomic::Ordering::Relaxed) { 'C' } else { 'M' },
+            if IS_CHILD.load(std::sync::atomic::Ordering::Relaxed) {
+                'C'
+            } else {
+                'M'
+            },
             format_time(now),
             mark,
             r.args()
