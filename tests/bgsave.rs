@@ -316,7 +316,7 @@ fn bgsave_loop_under_io_threads_lazy_free_and_pipelining_never_hangs_or_corrupts
             "ok"
         );
         done += 1;
-        if done % 25 == 0 {
+        if done.is_multiple_of(25) {
             check_rdb(&s.dir.join("dump.rdb"));
         }
     }
