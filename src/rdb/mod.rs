@@ -36,9 +36,10 @@
 //! Threads: everything runs on the main thread (SAVE is synchronous); the
 //! only hand-off is the replaced dump file's fd, closed on the
 //! `bio_close_file` worker so the unlink of a big old file does not stall
-//! the main thread.
+//! the main thread. BGSAVE, save points and MISCONF: `bgsave` (a forked
+//! child runs the same writer).
 //!
-//! Not done yet: BGSAVE (fork), save points, the LRU/LFU opcodes on save
+//! Not done yet: the LRU/LFU opcodes on save
 //! (they are parsed and skipped on load), streams, modules and functions
 //! (refused with an error naming the type).
 
