@@ -192,8 +192,30 @@ fn child_killed_by_a_signal_is_reported_and_the_next_bgsave_works() {
     let _ = std::process::Command::new("kill")
         .args(["-STOP", &pid.to_string()])
         .status();
-    // The child may already have finished; only check the running case.
-    if info_field(&mut c, "persistence", "rdb_bgsave_in_progress") == "1" {
+    // The child may already have finished (or be an unreaped zombie);
+    // only check the case where it is surely stopped mid-save.
+    let stopped = || {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|st| {
+                st.rsplit(')')
+                    .next()
+                    .map(|r| r.trim_start().starts_with('T'))
+            })
+            .unwrap_or(false)
+    };
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !stopped()
+        && Instant::now() < deadline
+        && std::path::Path::new(&format!("/proc/{pid}")).exists()
+    {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    if stopped() {
+        assert_eq!(
+            info_field(&mut c, "persistence", "rdb_bgsave_in_progress"),
+            "1"
+        );
         assert_eq!(
             err(&mut c, &["BGSAVE"]),
             "ERR Background save already in progress"
