@@ -185,7 +185,16 @@ fn failed_bgsave_gives_err_status_and_misconf_until_a_good_save() {
 fn child_killed_by_a_signal_is_reported_and_the_next_bgsave_works() {
     let s = Server::start_with(&["--save", "3600 1"]);
     let mut c = s.conn();
-    let _: () = q(&mut c, &["SET", "k", "v"]);
+    // Enough compressible data (200 MB, LZF on every value) that the
+    // child is surely still writing when it is stopped.
+    let value = "abcdefgh".repeat(512);
+    for b in 0..50 {
+        let mut p = redis::pipe();
+        for i in 0..1000 {
+            p.cmd("SET").arg(format!("k{b}:{i}")).arg(&value).ignore();
+        }
+        let _: () = p.query(&mut c).unwrap();
+    }
     let _: String = q(&mut c, &["BGSAVE"]);
     let pid = child_pid_from_log(&s.log());
     // Stop it so it is surely still running, then kill it.
