@@ -21,6 +21,14 @@ static LOGGER: Logger = Logger {
     file: Mutex::new(None),
 };
 
+/// Set in a forked child (BGSAVE): its log lines carry Redis's `C` role
+/// mark instead of `M`. Written once, by the child's only thread.
+static IS_CHILD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub fn set_child() {
+    IS_CHILD.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
 pub fn init(level: &str, file: &str) {
     let _ = log::set_logger(&LOGGER);
     set_level(level);
@@ -102,8 +110,13 @@ impl Log for Logger {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_millis() as i64);
         let line = format!(
-            "{}:M {} {} {}\n",
+            "{}:{} {} {} {}\n",
             std::process::id(),
+            if IS_CHILD.load(std::sync::atomic::Ordering::Relaxed) {
+                'C'
+            } else {
+                'M'
+            },
             format_time(now),
             mark,
             r.args()

@@ -241,6 +241,7 @@ impl Server {
         crate::blocked::handle_timeouts(self);
         self.free_clients_in_close_queue();
         crate::bio::lazyfree::cron(self);
+        crate::rdb::bgsave::cron(self);
         // cronUpdateMemoryStats: used_memory_peak follows used_memory.
         ferrodis_ffi::alloc::update_peak();
         if self.shutdown_asap {
@@ -306,6 +307,10 @@ impl Server {
     /// failed and `force` was not given.
     pub fn prepare_for_shutdown(&mut self, save: ShutdownSave, force: bool) -> bool {
         log::warn!("User requested shutdown...");
+        if crate::rdb::bgsave::in_progress(self) {
+            log::warn!("There is a child saving an .rdb. Killing it!");
+            crate::rdb::bgsave::kill_child(self);
+        }
         let wanted = match save {
             ShutdownSave::Default => !self.cfg.save.is_empty(),
             ShutdownSave::Save => true,

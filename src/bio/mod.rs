@@ -22,6 +22,11 @@
 //! nothing is pending): bioWaitStepOfType. `drain_on_shutdown()` waits until
 //! every queue is empty.
 //!
+//! Fork: `park()` stops every worker between two jobs (a running job
+//! finishes first) and returns once each acknowledged; `unpark()` lets them
+//! go on. BGSAVE forks in between, so no worker holds the allocator's or a
+//! queue's lock in the child (mimalloc has no fork handlers).
+//!
 //! Pinning: workers are pinned per `bio-cpulist`, else where
 //! `affinity::bio_cpus` places them (the server node's remaining cores).
 //!
@@ -88,6 +93,11 @@ struct State {
     /// Queued + running: decremented after the job completed.
     pending: u64,
     finished: u64,
+    /// Set by the main thread (`park`): stop before the next job.
+    park: bool,
+    /// Set by the worker: it is waiting on `work` between jobs because of
+    /// `park`, holding no lock and outside the allocator.
+    parked: bool,
 }
 
 struct Bio {
@@ -109,9 +119,11 @@ fn bio() -> &'static Bio {
     })
 }
 
+/// Set once the workers exist (`park` has no one to wait for before).
+static STARTED: OnceLock<()> = OnceLock::new();
+
 /// Starts the three workers (bioInit). Idempotent.
 pub fn start(cpus: &[usize]) {
-    static STARTED: OnceLock<()> = OnceLock::new();
     STARTED.get_or_init(|| {
         for kind in KINDS {
             let cpus = cpus.to_vec();
@@ -183,12 +195,55 @@ pub fn drain_on_shutdown() {
     }
 }
 
+/// Stops every worker between two jobs and waits until each one says it
+/// is parked (before fork(): a worker freeing a value holds allocator
+/// locks, which would stay held in the child). A job in progress finishes
+/// first, so this can take as long as the longest running job. Queued jobs
+/// wait; `submit` still works. Undo with [`unpark`].
+pub fn park() {
+    if STARTED.get().is_none() {
+        return;
+    }
+    for q in &bio().queues {
+        let mut st = q.jobs.lock().unwrap_or_else(|p| p.into_inner());
+        st.park = true;
+        q.work.notify_all();
+        while !st.parked {
+            st = q.done.wait(st).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+}
+
+/// Lets the workers [`park`] stopped run again.
+pub fn unpark() {
+    if STARTED.get().is_none() {
+        return;
+    }
+    for q in &bio().queues {
+        let mut st = q.jobs.lock().unwrap_or_else(|p| p.into_inner());
+        st.park = false;
+        q.work.notify_all();
+    }
+}
+
 fn worker(kind: Kind) {
     let q = &bio().queues[kind as usize];
     loop {
         let job = {
             let mut st = q.jobs.lock().unwrap_or_else(|p| p.into_inner());
             loop {
+                if st.park {
+                    // Acknowledge on `done` (the condvar the main thread
+                    // waits on) and sleep until released; the condvar wait
+                    // releases the queue mutex.
+                    st.parked = true;
+                    q.done.notify_all();
+                    while st.park {
+                        st = q.work.wait(st).unwrap_or_else(|p| p.into_inner());
+                    }
+                    st.parked = false;
+                    continue;
+                }
                 if let Some(j) = st.queue.pop_front() {
                     break j;
                 }

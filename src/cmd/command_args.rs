@@ -603,6 +603,7 @@ pub static TABLE: &[(&str, &[Arg])] = &[
     ("time", &[]),
     ("lastsave", &[]),
     ("save", &[]),
+    ("bgsave", &[pt("schedule", "SCHEDULE").opt().v("3.2.2")]),
     ("dump", &[KEY]),
     (
         "restore",

@@ -451,6 +451,7 @@ pub static TABLE: &[(&str, Meta)] = &[
     ),
     ("debug", m(0, &[])),
     ("save", m(0, &[])),
+    ("bgsave", m(0, &[])),
     (
         "dump",
         m(KEYSPACE, &[key(1, RO | ACCESS)]).tips(&["nondeterministic_output"]),

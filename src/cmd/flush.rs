@@ -91,5 +91,14 @@ pub fn flushall_command(srv: &mut Server, c: &mut Client, a: &Args) {
     srv.signal_flushed_db(None);
     let n = crate::bio::lazyfree::empty_data(srv, None, lazy);
     srv.dirty += n.max(1);
+    // flushAllDataAndResetRDB: a running BGSAVE would write the old data
+    // back; with save points the empty dataset is saved at once (the save
+    // does not clear dirty, so FLUSHALL still counts as a change).
+    crate::rdb::bgsave::kill_child(srv);
+    if !srv.cfg.save.is_empty() {
+        let dirty = srv.dirty;
+        let _ = crate::rdb::save_dataset(srv);
+        srv.dirty = dirty;
+    }
     c.add_ok();
 }

@@ -326,12 +326,13 @@ fn persistence(srv: &Server, out: &mut String) {
          loading:0\r\n\
          async_loading:0\r\n\
          rdb_changes_since_last_save:{}\r\n\
-         rdb_bgsave_in_progress:0\r\n\
+         rdb_bgsave_in_progress:{}\r\n\
          rdb_last_save_time:{}\r\n\
-         rdb_last_bgsave_status:ok\r\n\
-         rdb_last_bgsave_time_sec:-1\r\n\
-         rdb_current_bgsave_time_sec:-1\r\n\
+         rdb_last_bgsave_status:{}\r\n\
+         rdb_last_bgsave_time_sec:{}\r\n\
+         rdb_current_bgsave_time_sec:{}\r\n\
          rdb_saves:{}\r\n\
+         rdb_last_cow_size:{}\r\n\
          rdb_last_load_keys_expired:{}\r\n\
          rdb_last_load_keys_loaded:{}\r\n\
          aof_enabled:0\r\n\
@@ -342,8 +343,13 @@ fn persistence(srv: &Server, out: &mut String) {
          aof_last_bgrewrite_status:ok\r\n\
          aof_last_write_status:ok\r\n",
         srv.dirty,
+        crate::rdb::bgsave::in_progress(srv) as u8,
         srv.lastsave,
+        if srv.rdb.last_bgsave_ok { "ok" } else { "err" },
+        srv.rdb.last_bgsave_time_sec,
+        crate::rdb::bgsave::current_time_sec(srv),
         srv.rdb.saves,
+        srv.rdb.last_cow_size,
         srv.rdb.last_load_keys_expired,
         srv.rdb.last_load_keys_loaded,
     );
@@ -372,6 +378,8 @@ fn stats(srv: &Server, out: &mut String) {
          keyspace_misses:{}\r\n\
          pubsub_channels:0\r\n\
          pubsub_patterns:0\r\n\
+         latest_fork_usec:{}\r\n\
+         total_forks:{}\r\n\
          total_error_replies:{}\r\n\
          unexpected_error_replies:{}\r\n\
          total_blocking_keys:{}\r\n\
@@ -390,6 +398,8 @@ fn stats(srv: &Server, out: &mut String) {
         s.evicted_keys,
         s.keyspace_hits,
         s.keyspace_misses,
+        srv.rdb.latest_fork_usec,
+        srv.rdb.total_forks,
         s.total_error_replies,
         s.unexpected_error_replies,
         srv.blocked.waiters.len(),

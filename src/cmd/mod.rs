@@ -438,6 +438,17 @@ impl Server {
             self.reject(c, &msg);
             return;
         }
+        // processCommand's disk-error check: after a failed BGSAVE, writes
+        // (EXEC of a transaction holding one) and PING are refused.
+        if crate::rdb::bgsave::writes_denied(self)
+            && (cmd.flags & flags::WRITE != 0
+                || cmd.name == "ping"
+                || (cmd.name == "exec" && multi::queues_write(self, c)))
+        {
+            self.commands.stats[id as usize].rejected_calls += 1;
+            self.reject(c, crate::rdb::bgsave::MISCONF);
+            return;
+        }
         if c.has(cf::MULTI) && !multi::is_transaction_control(cmd.name) {
             multi::queue_command(self, c, id, args);
             return;

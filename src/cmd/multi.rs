@@ -110,6 +110,14 @@ pub fn queue_command(srv: &mut Server, c: &mut Client, id: u32, a: &Args) {
     c.add_raw(b"+QUEUED\r\n");
 }
 
+/// Whether a queued command of `c`'s transaction is a write (Redis's
+/// mstate.cmd_flags & CMD_WRITE).
+pub fn queues_write(srv: &Server, c: &Client) -> bool {
+    c.mstate
+        .iter()
+        .any(|q| srv.commands.entries[q.cmd].cmd.flags & crate::cmd::flags::WRITE != 0)
+}
+
 pub fn multi_command(_srv: &mut Server, c: &mut Client, _a: &Args) {
     if c.has(cf::MULTI) {
         c.add_error("ERR MULTI calls can not be nested");

@@ -1,9 +1,8 @@
 //! Persistence commands (rdb.c, cluster.c's DUMP/RESTORE, debug.c's
-//! RELOAD): SAVE, DUMP, RESTORE, DEBUG RELOAD. The format lives in
+//! RELOAD): SAVE, BGSAVE, DUMP, RESTORE, DEBUG RELOAD. The format lives in
 //! `crate::rdb`; these handlers parse arguments, touch the keyspace and
 //! reply with Redis's exact errors.
-//!
-//! Not done yet: BGSAVE and save points (issue 10's fork part).
+//! BGSAVE's fork, reaping and save points live in `crate::rdb::bgsave`.
 
 use crate::cmd;
 use crate::cmd::{Command, flags::*};
@@ -27,6 +26,18 @@ pub const COMMANDS: &[Command] = &[
         0,
         "server",
         "Synchronously saves the database(s) to disk.",
+        "1.0.0"
+    ),
+    cmd!(
+        "bgsave",
+        bgsave_command,
+        -1,
+        ADMIN | NOSCRIPT | NO_ASYNC_LOADING,
+        0,
+        0,
+        0,
+        "server",
+        "Asynchronously saves the database(s) to disk.",
         "1.0.0"
     ),
     cmd!(
@@ -56,10 +67,35 @@ pub const COMMANDS: &[Command] = &[
 ];
 
 pub fn save_command(srv: &mut Server, c: &mut Client, _a: &Args) {
+    if rdb::bgsave::in_progress(srv) {
+        c.add_error("ERR Background save already in progress");
+        return;
+    }
     match rdb::save_dataset(srv) {
         Ok(()) => c.add_ok(),
         // Redis replies its bare shared.err; the reason is in the log.
         Err(_) => c.add_error("ERR"),
+    }
+}
+
+/// BGSAVE [SCHEDULE] (bgsaveCommand). With only RDB children, SCHEDULE is
+/// what runs inside MULTI/EXEC (Redis defers any BGSAVE there); while a
+/// BGSAVE child runs, SCHEDULE gets the same error as a plain BGSAVE.
+pub fn bgsave_command(srv: &mut Server, c: &mut Client, a: &Args) {
+    if a.len() > 1 && !(a.len() == 2 && a[1].eq_ignore_ascii_case(b"schedule")) {
+        c.add_error(SYNTAX);
+        return;
+    }
+    if rdb::bgsave::in_progress(srv) {
+        c.add_error("ERR Background save already in progress");
+    } else if c.has(crate::net::client::flags::MULTI) {
+        // server.in_exec: never fork in the middle of a transaction.
+        srv.rdb.bgsave_scheduled = true;
+        c.add_status(b"Background saving scheduled");
+    } else if rdb::bgsave::start(srv).is_ok() {
+        c.add_status(b"Background saving started");
+    } else {
+        c.add_error("ERR");
     }
 }
 

@@ -302,13 +302,13 @@ pub(crate) static TABLE: &[Desc] = &[
     Desc {
         name: "save",
         alias: None,
-        flags: NO_EFFECT,
+        flags: NONE,
         kind: Kind::Save,
     },
     d_bool!(
         "stop-writes-on-bgsave-error",
         None,
-        NO_EFFECT,
+        NONE,
         stop_writes_on_bgsave_error
     ),
     d_bool!("rdbcompression", None, NONE, rdbcompression),
@@ -438,7 +438,7 @@ pub(crate) static TABLE: &[Desc] = &[
     d_str!(
         "bgsave-cpulist",
         Some("bgsave_cpulist"),
-        IMMUTABLE | NO_EFFECT,
+        IMMUTABLE,
         bgsave_cpulist,
         None
     ),

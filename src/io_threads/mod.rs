@@ -79,6 +79,10 @@ const SPIN_BEFORE_SLEEP: Duration = Duration::from_micros(10);
 /// thread may touch the slot.
 const CLAIMED: u32 = u32::MAX;
 
+/// `pending` value of a park request (before fork, see [`park`]): the
+/// thread acknowledges in `parked` and waits until `pending` changes.
+const PARK: u32 = u32::MAX - 1;
+
 /// One I/O thread's control block, alone on its cache line(s): the main
 /// thread writes `pending` once per phase and polls it; the thread writes
 /// it once per phase; nothing else may share the line.
@@ -90,6 +94,11 @@ pub struct Ctl {
     pub sleeping: AtomicBool,
     /// The thread's kernel tid (INFO threads).
     pub tid: AtomicI32,
+    /// Written by the thread: it saw a PARK request and now waits in its
+    /// idle loop, holding no lock and outside the allocator (Release, so
+    /// the main thread's Acquire load sees everything the thread did
+    /// before). Cleared by the thread once released.
+    pub parked: AtomicBool,
 }
 
 const _: () = assert!(std::mem::align_of::<CachePadded<Ctl>>() >= 64);
@@ -248,6 +257,16 @@ fn thread_main(sh: Arc<Shared>, i: usize, cpus: Vec<usize>, node: Option<usize>,
         // itself (it does when we are slow to wake), then there is nothing
         // to do.
         let n = ctl.pending.load(Ordering::Acquire);
+        if n == PARK {
+            // Everything this thread allocated or locked is released by
+            // now: say so, then sleep until the main thread unparks us.
+            ctl.parked.store(true, Ordering::Release);
+            while ctl.pending.load(Ordering::Acquire) == PARK {
+                ferrodis_ffi::thread::futex_wait(&ctl.pending, PARK, None);
+            }
+            ctl.parked.store(false, Ordering::Relaxed);
+            continue;
+        }
         if n == CLAIMED
             || ctl
                 .pending
@@ -324,6 +343,56 @@ pub fn init(srv: &mut Server) {
         io.shared = Some(sh);
     }
     io.plan = plan;
+}
+
+/// Parks every I/O thread in its idle loop and waits for each one's
+/// acknowledgement (before fork(): a thread inside malloc or holding a
+/// lock at the fork would leave that lock held forever in the child).
+/// Called on the main thread between phases, when every slot belongs to
+/// the main thread (`pending == 0`). Undo with [`unpark`].
+pub fn park(io: &IoThreads) {
+    let Some(sh) = &io.shared else {
+        return;
+    };
+    for ctl in sh.ctl.iter().skip(1) {
+        debug_assert_eq!(ctl.pending.load(Ordering::Relaxed), 0);
+        // SeqCst store then sleeping load: the same Dekker pair as a phase
+        // hand-off, so a thread going to sleep sees the request or is woken.
+        ctl.pending.store(PARK, Ordering::SeqCst);
+        if ctl.sleeping.load(Ordering::SeqCst) {
+            ferrodis_ffi::thread::futex_wake(&ctl.pending, 1);
+        }
+    }
+    for ctl in sh.ctl.iter().skip(1) {
+        let mut spins = 0u32;
+        while !ctl.parked.load(Ordering::Acquire) {
+            spins = spins.wrapping_add(1);
+            if spins > 1000 {
+                std::thread::yield_now();
+            } else {
+                std::hint::spin_loop();
+            }
+        }
+    }
+}
+
+/// Releases the threads [`park`] stopped (in the parent after fork).
+pub fn unpark(io: &IoThreads) {
+    let Some(sh) = &io.shared else {
+        return;
+    };
+    for ctl in sh.ctl.iter().skip(1) {
+        ctl.pending.store(0, Ordering::SeqCst);
+        ferrodis_ffi::thread::futex_wake(&ctl.pending, 1);
+    }
+    // A thread clears `parked` when it runs again; the next phase may start
+    // before that (it waits on `pending` only), and the next park waits for
+    // a fresh acknowledgement, so wait for the old one to clear here.
+    for ctl in sh.ctl.iter().skip(1) {
+        while ctl.parked.load(Ordering::Acquire) {
+            std::thread::yield_now();
+        }
+    }
 }
 
 /// Lends `clients` round-robin to the threads (share 0 = main thread), runs

@@ -36,12 +36,14 @@
 //! Threads: everything runs on the main thread (SAVE is synchronous); the
 //! only hand-off is the replaced dump file's fd, closed on the
 //! `bio_close_file` worker so the unlink of a big old file does not stall
-//! the main thread.
+//! the main thread. BGSAVE, save points and MISCONF: `bgsave` (a forked
+//! child runs the same writer).
 //!
-//! Not done yet: BGSAVE (fork), save points, the LRU/LFU opcodes on save
+//! Not done yet: the LRU/LFU opcodes on save
 //! (they are parsed and skipped on load), streams, modules and functions
 //! (refused with an error naming the type).
 
+pub mod bgsave;
 mod decode;
 mod encode;
 mod legacy;
@@ -114,14 +116,51 @@ pub enum Sanitize {
     Deep,
 }
 
-/// Persistence counters for INFO (owned by the server, written on the
-/// main thread by SAVE and the loader).
-#[derive(Debug, Default)]
+/// Persistence state and counters for INFO (owned by the server, written
+/// on the main thread by SAVE, BGSAVE, its reaping in the cron and the
+/// loader).
+#[derive(Debug)]
 pub struct Stats {
-    /// stat_rdb_saves.
+    /// stat_rdb_saves (SAVE and every BGSAVE started).
     pub saves: u64,
     pub last_load_keys_loaded: u64,
     pub last_load_keys_expired: u64,
+    /// The running BGSAVE child, if any.
+    pub child: Option<bgsave::Child>,
+    /// lastbgsave_status == C_OK.
+    pub last_bgsave_ok: bool,
+    /// lastbgsave_try: unix seconds of the last BGSAVE attempt.
+    pub last_bgsave_try: i64,
+    /// rdb_save_time_last, -1 before the first BGSAVE ended.
+    pub last_bgsave_time_sec: i64,
+    /// dirty_before_bgsave.
+    pub dirty_before_bgsave: u64,
+    /// rdb_bgsave_scheduled.
+    pub bgsave_scheduled: bool,
+    /// stat_rdb_cow_bytes: the last successful child's report.
+    pub last_cow_size: u64,
+    /// stat_fork_time (µs) and stat_total_forks.
+    pub latest_fork_usec: u64,
+    pub total_forks: u64,
+}
+
+impl Default for Stats {
+    fn default() -> Stats {
+        Stats {
+            saves: 0,
+            last_load_keys_loaded: 0,
+            last_load_keys_expired: 0,
+            child: None,
+            last_bgsave_ok: true,
+            last_bgsave_try: 0,
+            last_bgsave_time_sec: -1,
+            dirty_before_bgsave: 0,
+            bgsave_scheduled: false,
+            last_cow_size: 0,
+            latest_fork_usec: 0,
+            total_forks: 0,
+        }
+    }
 }
 
 /// Writes every database to `filename` (relative to the working directory,
@@ -129,7 +168,24 @@ pub struct Stats {
 /// then rename over the old file. The old file's last fd is closed on the
 /// bio_close_file worker.
 pub fn save(dbs: &[Db], cfg: &Config, filename: &Path) -> io::Result<()> {
-    let tmp = format!("temp-{}.rdb", std::process::id());
+    write_snapshot(dbs, cfg, filename, OldFile::CloseOnBio)
+}
+
+/// What becomes of the file a save replaces.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OldFile {
+    /// Keep it open across the rename, close it on the bio_close_file
+    /// worker (the main thread's saves).
+    CloseOnBio,
+    /// Let the rename unlink it (a BGSAVE child: it has no bio workers,
+    /// and the unlink's cost is the child's).
+    Unlink,
+}
+
+fn write_snapshot(dbs: &[Db], cfg: &Config, filename: &Path, old_file: OldFile) -> io::Result<()> {
+    // The pid is the child's in a BGSAVE child (rdbRemoveTempFile finds
+    // the file of a killed child by its pid).
+    let tmp = temp_file_name(std::process::id() as i32);
     let file = match File::create(&tmp) {
         Ok(f) => f,
         Err(e) => {
@@ -158,7 +214,10 @@ pub fn save(dbs: &[Db], cfg: &Config, filename: &Path) -> io::Result<()> {
     // Keep the replaced file open across the rename so its unlink (the
     // rename dropping its last name) frees no blocks here; the close that
     // does is the bio worker's.
-    let old = File::open(filename).ok();
+    let old = match old_file {
+        OldFile::CloseOnBio => File::open(filename).ok(),
+        OldFile::Unlink => None,
+    };
     if let Err(e) = std::fs::rename(&tmp, filename) {
         let cwd = std::env::current_dir()
             .map(|p| p.display().to_string())
@@ -181,6 +240,11 @@ pub fn save(dbs: &[Db], cfg: &Config, filename: &Path) -> io::Result<()> {
     }
     log::info!("DB saved on disk");
     Ok(())
+}
+
+/// `temp-<pid>.rdb`, where the save of process `pid` writes.
+pub fn temp_file_name(pid: i32) -> String {
+    format!("temp-{pid}.rdb")
 }
 
 /// Loads `filename` into `dbs`, skipping keys that already expired at
@@ -267,13 +331,19 @@ pub fn restore_sanitize(cfg: &Config) -> Sanitize {
 /// success, resets the dirty counter and records the time (LASTSAVE,
 /// INFO persistence), as Redis does after a synchronous save.
 pub fn save_dataset(srv: &mut Server) -> io::Result<()> {
-    // dbfilename may hold any bytes (CONFIG SET is byte-clean, as in Redis).
-    let name = std::ffi::OsString::from_vec(srv.cfg.dbfilename.clone());
-    save(&srv.dbs, &srv.cfg, Path::new(&name))?;
+    save(&srv.dbs, &srv.cfg, &dump_path(&srv.cfg))?;
     srv.dirty = 0;
     srv.lastsave = crate::server::unix_ms() / 1000;
     srv.rdb.saves += 1;
+    // A good save clears a failed BGSAVE's MISCONF state, as rdbSave does.
+    srv.rdb.last_bgsave_ok = true;
     Ok(())
+}
+
+/// `dbfilename` as a path (it may hold any bytes: CONFIG SET is
+/// byte-clean, as in Redis).
+pub fn dump_path(cfg: &Config) -> std::path::PathBuf {
+    std::ffi::OsString::from_vec(cfg.dbfilename.clone()).into()
 }
 
 /// loadDataFromDisk: loads `dbfilename` into the databases with Redis's
