@@ -15,6 +15,10 @@
 //!   `cmp <= 0`), so it is stable.
 //! - [`pqsort`]: Redis's NetBSD-derived Bentley-McIlroy quicksort that
 //!   only sorts the partitions overlapping the rank window `lrange..=rrange`.
+//!   Redis 7.0's copy has no switch to insertion sort after a partition
+//!   pass without swaps (NetBSD's `swap_cnt`): verified against
+//!   redis-server 7.0.15, whose tie order only this variant reproduces
+//!   (tests/geo.rs `distance_ties_keep_redis_order`).
 //!
 //! Threads: pure functions.
 
@@ -105,7 +109,6 @@ fn pqsort_at<T>(
     let overlaps = |lo: usize, len: usize| !(rrange < lo || lrange >= lo + len);
     loop {
         let a = base;
-        let mut swapped = false;
         if n < 7 {
             insertion(v, a, n, cmp);
             return;
@@ -133,7 +136,6 @@ fn pqsort_at<T>(
                     break;
                 }
                 if r == Ordering::Equal {
-                    swapped = true;
                     v.swap(pa, pb);
                     pa += 1;
                 }
@@ -145,7 +147,6 @@ fn pqsort_at<T>(
                     break;
                 }
                 if r == Ordering::Equal {
-                    swapped = true;
                     v.swap(pc, pd);
                     pd -= 1;
                 }
@@ -155,13 +156,8 @@ fn pqsort_at<T>(
                 break;
             }
             v.swap(pb, pc);
-            swapped = true;
             pb += 1;
             pc -= 1;
-        }
-        if !swapped {
-            insertion(v, a, n, cmp);
-            return;
         }
         let pn = a + n;
         let r = (pa - a).min(pb - pa);
@@ -184,7 +180,7 @@ fn pqsort_at<T>(
     }
 }
 
-/// The insertion sort pqsort.c runs on small or already partitioned runs.
+/// The insertion sort pqsort.c runs on runs shorter than 7.
 fn insertion<T>(v: &mut [T], a: usize, n: usize, cmp: &impl Fn(&T, &T) -> Ordering) {
     for pm in a + 1..a + n {
         let mut pl = pm;
