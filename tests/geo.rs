@@ -23,8 +23,7 @@ const STEP: f64 = (1u64 << 26) as f64;
 /// exactly on / next to a step-26 cell border.
 fn point(rng: &mut Rng) -> (String, String) {
     let lon_border = |rng: &mut Rng| -180.0 + rng.below(1 << 26) as f64 * 360.0 / STEP;
-    let lat_border =
-        |rng: &mut Rng| -LAT_MAX + rng.below(1 << 26) as f64 * (2.0 * LAT_MAX) / STEP;
+    let lat_border = |rng: &mut Rng| -LAT_MAX + rng.below(1 << 26) as f64 * (2.0 * LAT_MAX) / STEP;
     let (lon, lat) = match rng.below(10) {
         0 => (lon_border(rng), lat_border(rng)),
         1 => {
@@ -37,19 +36,13 @@ fn point(rng: &mut Rng) -> (String, String) {
         2 => {
             let lons = [180.0, -180.0, 179.9999999, -179.9999999, 0.0];
             let lats = [LAT_MAX, -LAT_MAX, 85.0511, -85.0511, 0.0];
-            (
-                lons[rng.below(5) as usize],
-                lats[rng.below(5) as usize],
-            )
+            (lons[rng.below(5) as usize], lats[rng.below(5) as usize])
         }
         3 => (
             uniform(rng, 179.0, 180.0) * if rng.below(2) == 0 { 1.0 } else { -1.0 },
             uniform(rng, -LAT_MAX, LAT_MAX),
         ),
-        _ => (
-            uniform(rng, -180.0, 180.0),
-            uniform(rng, -LAT_MAX, LAT_MAX),
-        ),
+        _ => (uniform(rng, -180.0, 180.0), uniform(rng, -LAT_MAX, LAT_MAX)),
     };
     (format!("{lon}"), format!("{lat}"))
 }
@@ -139,7 +132,9 @@ fn geoadd_options_and_errors_match_redis() {
         for cmd in [
             &["GEOADD", "g", "13.361389", "38.115556", "Palermo"][..],
             &["GEOADD", "g", "NX", "1", "1", "Palermo", "2", "2", "x"],
-            &["GEOADD", "g", "XX", "CH", "1", "1", "Palermo", "2", "2", "y"],
+            &[
+                "GEOADD", "g", "XX", "CH", "1", "1", "Palermo", "2", "2", "y",
+            ],
             &["GEOADD", "g", "CH", "1", "1", "Palermo", "3", "3", "x"],
             &["GEOADD", "g", "ch", "xx", "1", "1", "Palermo"],
             &["GEOADD", "g", "NX", "XX", "1", "1", "z"],
@@ -175,7 +170,9 @@ fn geoadd_options_and_errors_match_redis() {
             &["GEODIST", "g", "a", "b", "km", "extra"],
             &["GEODIST", "nokey", "a", "b", "parsec"],
             // Scores GEOADD never writes still decode as Redis's do.
-            &["ZADD", "g", "-1", "neg", "inf", "pinf", "-inf", "ninf", "1e19", "big"],
+            &[
+                "ZADD", "g", "-1", "neg", "inf", "pinf", "-inf", "ninf", "1e19", "big",
+            ],
             &["GEOPOS", "g", "neg", "pinf", "ninf", "big"],
             &["GEOHASH", "g", "neg", "pinf", "ninf", "big"],
             &["GEODIST", "g", "neg", "big"],
@@ -188,9 +185,38 @@ fn geoadd_options_and_errors_match_redis() {
             &["GEORADIUS", "s", "0", "0", "1", "km"],
             &["GEORADIUS", "s", "200", "0", "1", "km"],
             &["GEORADIUSBYMEMBER", "s", "m", "1", "km"],
-            &["GEOSEARCH", "s", "FROMLONLAT", "0", "0", "BYRADIUS", "1", "km"],
-            &["GEOSEARCHSTORE", "d", "s", "FROMLONLAT", "0", "0", "BYRADIUS", "1", "km"],
-            &["GEOSEARCHSTORE", "s", "g", "FROMLONLAT", "1", "1", "BYRADIUS", "1", "km"],
+            &[
+                "GEOSEARCH",
+                "s",
+                "FROMLONLAT",
+                "0",
+                "0",
+                "BYRADIUS",
+                "1",
+                "km",
+            ],
+            &[
+                "GEOSEARCHSTORE",
+                "d",
+                "s",
+                "FROMLONLAT",
+                "0",
+                "0",
+                "BYRADIUS",
+                "1",
+                "km",
+            ],
+            &[
+                "GEOSEARCHSTORE",
+                "s",
+                "g",
+                "FROMLONLAT",
+                "1",
+                "1",
+                "BYRADIUS",
+                "1",
+                "km",
+            ],
             &["TYPE", "s"],
             &["GEOADD", "g"],
             &["GEOPOS"],
@@ -206,7 +232,16 @@ fn geoadd_options_and_errors_match_redis() {
 #[test]
 fn search_errors_match_redis() {
     let mut p = Pair::start();
-    p.same(&["GEOADD", "g", "13.361389", "38.115556", "Palermo", "15.087269", "37.502669", "Catania"]);
+    p.same(&[
+        "GEOADD",
+        "g",
+        "13.361389",
+        "38.115556",
+        "Palermo",
+        "15.087269",
+        "37.502669",
+        "Catania",
+    ]);
     let cases: &[&[&str]] = &[
         &["GEORADIUS", "g", "15", "37", "200", "km", "COUNT", "0"],
         &["GEORADIUS", "g", "15", "37", "200", "km", "COUNT", "-3"],
@@ -214,8 +249,28 @@ fn search_errors_match_redis() {
         &["GEORADIUS", "g", "15", "37", "200", "km", "COUNT"],
         &["GEORADIUS", "g", "15", "37", "200", "km", "ANY"],
         &["GEORADIUS", "g", "15", "37", "200", "km", "ANY", "ASC"],
-        &["GEORADIUS", "g", "15", "37", "200", "km", "STORE", "d", "WITHDIST"],
-        &["GEORADIUS", "g", "15", "37", "200", "km", "WITHHASH", "STOREDIST", "d"],
+        &[
+            "GEORADIUS",
+            "g",
+            "15",
+            "37",
+            "200",
+            "km",
+            "STORE",
+            "d",
+            "WITHDIST",
+        ],
+        &[
+            "GEORADIUS",
+            "g",
+            "15",
+            "37",
+            "200",
+            "km",
+            "WITHHASH",
+            "STOREDIST",
+            "d",
+        ],
         &["GEORADIUS", "g", "15", "37", "200", "km", "STORE"],
         &["GEORADIUS", "g", "15", "37", "200", "furlong"],
         &["GEORADIUS", "g", "15", "37", "-1", "km"],
@@ -223,43 +278,294 @@ fn search_errors_match_redis() {
         &["GEORADIUS", "g", "15", "91", "1", "km"],
         &["GEORADIUS", "g", "x", "37", "1", "km"],
         &["GEORADIUS", "g", "15", "37", "1", "km", "BOGUS"],
-        &["GEORADIUS", "g", "15", "37", "1", "km", "FROMMEMBER", "Palermo"],
+        &[
+            "GEORADIUS",
+            "g",
+            "15",
+            "37",
+            "1",
+            "km",
+            "FROMMEMBER",
+            "Palermo",
+        ],
         &["GEORADIUS", "nokey", "15", "37", "1", "km"],
         &["GEORADIUS", "nokey", "200", "37", "1", "km"],
         &["GEORADIUS", "nokey", "15", "37", "1", "km", "COUNT", "0"],
         &["GEORADIUS_RO", "g", "15", "37", "200", "km", "STORE", "d"],
-        &["GEORADIUS_RO", "g", "15", "37", "200", "km", "STOREDIST", "d"],
+        &[
+            "GEORADIUS_RO",
+            "g",
+            "15",
+            "37",
+            "200",
+            "km",
+            "STOREDIST",
+            "d",
+        ],
         &["GEORADIUSBYMEMBER", "g", "nomember", "1", "km"],
         &["GEORADIUSBYMEMBER", "g", "Palermo", "1", "parsec"],
         &["GEORADIUSBYMEMBER", "nokey", "m", "abc", "xyz"],
         &["GEORADIUSBYMEMBER", "nokey", "m", "1", "km", "BOGUS"],
         &["GEORADIUSBYMEMBER", "nokey", "m", "1", "km", "ANY"],
-        &["GEORADIUSBYMEMBER_RO", "g", "Palermo", "200", "km", "STORE", "d"],
-        &["GEOSEARCH", "g", "FROMMEMBER", "Palermo", "BYRADIUS", "1", "km", "BYBOX", "1", "1", "km"],
-        &["GEOSEARCH", "g", "BYBOX", "1", "1", "km", "BYRADIUS", "1", "km", "FROMLONLAT", "0", "0"],
-        &["GEOSEARCH", "g", "FROMMEMBER", "Palermo", "FROMLONLAT", "0", "0", "BYRADIUS", "1", "km"],
-        &["GEOSEARCH", "g", "FROMLONLAT", "0", "0", "FROMMEMBER", "Palermo", "BYRADIUS", "1", "km"],
+        &[
+            "GEORADIUSBYMEMBER_RO",
+            "g",
+            "Palermo",
+            "200",
+            "km",
+            "STORE",
+            "d",
+        ],
+        &[
+            "GEOSEARCH",
+            "g",
+            "FROMMEMBER",
+            "Palermo",
+            "BYRADIUS",
+            "1",
+            "km",
+            "BYBOX",
+            "1",
+            "1",
+            "km",
+        ],
+        &[
+            "GEOSEARCH",
+            "g",
+            "BYBOX",
+            "1",
+            "1",
+            "km",
+            "BYRADIUS",
+            "1",
+            "km",
+            "FROMLONLAT",
+            "0",
+            "0",
+        ],
+        &[
+            "GEOSEARCH",
+            "g",
+            "FROMMEMBER",
+            "Palermo",
+            "FROMLONLAT",
+            "0",
+            "0",
+            "BYRADIUS",
+            "1",
+            "km",
+        ],
+        &[
+            "GEOSEARCH",
+            "g",
+            "FROMLONLAT",
+            "0",
+            "0",
+            "FROMMEMBER",
+            "Palermo",
+            "BYRADIUS",
+            "1",
+            "km",
+        ],
         &["GeoSearch", "g", "BYRADIUS", "1", "km", "ASC"],
         &["geosearch", "g", "FROMLONLAT", "0", "0", "ASC", "DESC"],
-        &["GEOSEARCH", "g", "FROMMEMBER", "nomember", "BYRADIUS", "1", "km"],
-        &["GEOSEARCH", "g", "FROMMEMBER", "Palermo", "FROMMEMBER", "Catania", "BYRADIUS", "1", "km"],
-        &["GEOSEARCH", "g", "FROMLONLAT", "0", "0", "BYRADIUS", "1", "km", "STORE", "d"],
-        &["GEOSEARCH", "g", "FROMLONLAT", "0", "0", "BYRADIUS", "1", "km", "STOREDIST"],
-        &["GEOSEARCH", "g", "FROMLONLAT", "0", "0", "BYBOX", "-1", "1", "km"],
-        &["GEOSEARCH", "g", "FROMLONLAT", "0", "0", "BYBOX", "1", "x", "km"],
-        &["GEOSEARCH", "g", "FROMLONLAT", "0", "0", "BYBOX", "x", "1", "km"],
-        &["GEOSEARCH", "g", "FROMLONLAT", "0", "0", "BYBOX", "1", "1", "yd"],
+        &[
+            "GEOSEARCH",
+            "g",
+            "FROMMEMBER",
+            "nomember",
+            "BYRADIUS",
+            "1",
+            "km",
+        ],
+        &[
+            "GEOSEARCH",
+            "g",
+            "FROMMEMBER",
+            "Palermo",
+            "FROMMEMBER",
+            "Catania",
+            "BYRADIUS",
+            "1",
+            "km",
+        ],
+        &[
+            "GEOSEARCH",
+            "g",
+            "FROMLONLAT",
+            "0",
+            "0",
+            "BYRADIUS",
+            "1",
+            "km",
+            "STORE",
+            "d",
+        ],
+        &[
+            "GEOSEARCH",
+            "g",
+            "FROMLONLAT",
+            "0",
+            "0",
+            "BYRADIUS",
+            "1",
+            "km",
+            "STOREDIST",
+        ],
+        &[
+            "GEOSEARCH",
+            "g",
+            "FROMLONLAT",
+            "0",
+            "0",
+            "BYBOX",
+            "-1",
+            "1",
+            "km",
+        ],
+        &[
+            "GEOSEARCH",
+            "g",
+            "FROMLONLAT",
+            "0",
+            "0",
+            "BYBOX",
+            "1",
+            "x",
+            "km",
+        ],
+        &[
+            "GEOSEARCH",
+            "g",
+            "FROMLONLAT",
+            "0",
+            "0",
+            "BYBOX",
+            "x",
+            "1",
+            "km",
+        ],
+        &[
+            "GEOSEARCH",
+            "g",
+            "FROMLONLAT",
+            "0",
+            "0",
+            "BYBOX",
+            "1",
+            "1",
+            "yd",
+        ],
         &["GEOSEARCH", "g", "FROMLONLAT", "0", "0", "BYBOX", "1", "1"],
-        &["GEOSEARCH", "g", "FROMLONLAT", "0", "100", "BYBOX", "1", "1", "m"],
-        &["GEOSEARCH", "g", "FROMLONLAT", "0", "0", "BYRADIUS", "1", "km", "ANY"],
-        &["GEOSEARCH", "g", "FROMLONLAT", "0", "0", "BYRADIUS", "1", "km", "COUNT", "1", "ANY", "WITHDIST"],
-        &["GEOSEARCH", "nokey", "FROMMEMBER", "x", "BYRADIUS", "1", "km"],
-        &["GEOSEARCH", "nokey", "FROMMEMBER", "x", "BYBOX", "1", "1", "km", "WITHCOORD"],
-        &["GEOSEARCHSTORE", "d", "g", "FROMLONLAT", "15", "37", "BYRADIUS", "200", "km", "WITHDIST"],
-        &["GEOSEARCHSTORE", "d", "g", "FROMLONLAT", "15", "37", "BYRADIUS", "200", "km", "STORE", "x"],
-        &["GEOSEARCHSTORE", "d", "g", "BYRADIUS", "200", "km", "STOREDIST"],
-        &["GEOSEARCHSTORE", "d", "g", "FROMLONLAT", "15", "37", "STOREDIST"],
-        &["GEOSEARCHSTORE", "d", "nokey", "FROMMEMBER", "x", "BYRADIUS", "1", "km"],
+        &[
+            "GEOSEARCH",
+            "g",
+            "FROMLONLAT",
+            "0",
+            "100",
+            "BYBOX",
+            "1",
+            "1",
+            "m",
+        ],
+        &[
+            "GEOSEARCH",
+            "g",
+            "FROMLONLAT",
+            "0",
+            "0",
+            "BYRADIUS",
+            "1",
+            "km",
+            "ANY",
+        ],
+        &[
+            "GEOSEARCH",
+            "g",
+            "FROMLONLAT",
+            "0",
+            "0",
+            "BYRADIUS",
+            "1",
+            "km",
+            "COUNT",
+            "1",
+            "ANY",
+            "WITHDIST",
+        ],
+        &[
+            "GEOSEARCH",
+            "nokey",
+            "FROMMEMBER",
+            "x",
+            "BYRADIUS",
+            "1",
+            "km",
+        ],
+        &[
+            "GEOSEARCH",
+            "nokey",
+            "FROMMEMBER",
+            "x",
+            "BYBOX",
+            "1",
+            "1",
+            "km",
+            "WITHCOORD",
+        ],
+        &[
+            "GEOSEARCHSTORE",
+            "d",
+            "g",
+            "FROMLONLAT",
+            "15",
+            "37",
+            "BYRADIUS",
+            "200",
+            "km",
+            "WITHDIST",
+        ],
+        &[
+            "GEOSEARCHSTORE",
+            "d",
+            "g",
+            "FROMLONLAT",
+            "15",
+            "37",
+            "BYRADIUS",
+            "200",
+            "km",
+            "STORE",
+            "x",
+        ],
+        &[
+            "GEOSEARCHSTORE",
+            "d",
+            "g",
+            "BYRADIUS",
+            "200",
+            "km",
+            "STOREDIST",
+        ],
+        &[
+            "GEOSEARCHSTORE",
+            "d",
+            "g",
+            "FROMLONLAT",
+            "15",
+            "37",
+            "STOREDIST",
+        ],
+        &[
+            "GEOSEARCHSTORE",
+            "d",
+            "nokey",
+            "FROMMEMBER",
+            "x",
+            "BYRADIUS",
+            "1",
+            "km",
+        ],
     ];
     for proto in ["2", "3"] {
         hello(&mut p, proto);
@@ -336,7 +642,14 @@ fn run_search(p: &mut Pair, rng: &mut Rng, key: &str, prefix: &str, n: usize) {
             let ro = !store && rng.below(2) == 0;
             match &c {
                 Ok(m) => {
-                    args.push(if ro { "GEORADIUSBYMEMBER_RO" } else { "GEORADIUSBYMEMBER" }.into());
+                    args.push(
+                        if ro {
+                            "GEORADIUSBYMEMBER_RO"
+                        } else {
+                            "GEORADIUSBYMEMBER"
+                        }
+                        .into(),
+                    );
                     args.extend([key.into(), m.clone()]);
                 }
                 Err((lon, lat)) => {
@@ -347,7 +660,14 @@ fn run_search(p: &mut Pair, rng: &mut Rng, key: &str, prefix: &str, n: usize) {
             args.extend([r, unit.into()]);
             options(rng, &mut args, store);
             if store {
-                args.push(if rng.below(2) == 0 { "STORE" } else { "STOREDIST" }.into());
+                args.push(
+                    if rng.below(2) == 0 {
+                        "STORE"
+                    } else {
+                        "STOREDIST"
+                    }
+                    .into(),
+                );
                 args.push("dst".into());
             }
         }
@@ -431,7 +751,18 @@ fn distance_ties_keep_redis_order() {
         "c319", "12.45", "41.91", "c209", "12.46", "41.89", "c258", "12.53", "41.89", "c178",
     ]);
     for k in ["1", "2", "5", "16", "35", "36"] {
-        p.same(&["GEOSEARCH", "mixed", "FROMLONLAT", "12.5", "41.9", "BYRADIUS", "5", "km", "COUNT", k]);
+        p.same(&[
+            "GEOSEARCH",
+            "mixed",
+            "FROMLONLAT",
+            "12.5",
+            "41.9",
+            "BYRADIUS",
+            "5",
+            "km",
+            "COUNT",
+            k,
+        ]);
     }
     for key in ["small", "big"] {
         for opts in [
@@ -448,7 +779,17 @@ fn distance_ties_keep_redis_order() {
             let mut a = vec!["GEORADIUS", key, "12.5", "41.9", "100", "km", "WITHDIST"];
             a.extend_from_slice(opts);
             p.same(&a);
-            let mut a = vec!["GEOSEARCH", key, "FROMLONLAT", "12.50005", "41.90005", "BYBOX", "50", "50", "km"];
+            let mut a = vec![
+                "GEOSEARCH",
+                key,
+                "FROMLONLAT",
+                "12.50005",
+                "41.90005",
+                "BYBOX",
+                "50",
+                "50",
+                "km",
+            ];
             a.extend_from_slice(opts);
             p.same(&a);
         }
@@ -466,23 +807,90 @@ fn stores_replace_or_delete_the_destination_and_touch_watchers() {
         &["GEORADIUS", "g", "0", "0", "20000", "km", "STORE", "dst"][..],
         &["ZRANGE", "dst", "0", "-1", "WITHSCORES"],
         &["OBJECT", "ENCODING", "dst"],
-        &["GEORADIUS", "g", "0", "0", "3000", "km", "COUNT", "5", "STOREDIST", "dst"],
+        &[
+            "GEORADIUS",
+            "g",
+            "0",
+            "0",
+            "3000",
+            "km",
+            "COUNT",
+            "5",
+            "STOREDIST",
+            "dst",
+        ],
         &["ZRANGE", "dst", "0", "-1", "WITHSCORES"],
         &["OBJECT", "ENCODING", "dst"],
         &["GEORADIUS", "g", "0", "0", "1", "m", "STORE", "dst"],
         &["EXISTS", "dst"],
         &["SET", "dst", "string"],
-        &["GEOSEARCHSTORE", "dst", "g", "FROMLONLAT", "0", "0", "BYBOX", "9000", "9000", "km"],
+        &[
+            "GEOSEARCHSTORE",
+            "dst",
+            "g",
+            "FROMLONLAT",
+            "0",
+            "0",
+            "BYBOX",
+            "9000",
+            "9000",
+            "km",
+        ],
         &["TYPE", "dst"],
         &["ZRANGE", "dst", "0", "-1", "WITHSCORES"],
-        &["GEOSEARCHSTORE", "dst", "g", "FROMLONLAT", "0", "0", "BYBOX", "9000", "9000", "km", "STOREDIST", "DESC", "COUNT", "3"],
+        &[
+            "GEOSEARCHSTORE",
+            "dst",
+            "g",
+            "FROMLONLAT",
+            "0",
+            "0",
+            "BYBOX",
+            "9000",
+            "9000",
+            "km",
+            "STOREDIST",
+            "DESC",
+            "COUNT",
+            "3",
+        ],
         &["ZRANGE", "dst", "0", "-1", "WITHSCORES"],
-        &["GEOSEARCHSTORE", "dst", "nokey", "FROMLONLAT", "0", "0", "BYBOX", "1", "1", "km"],
+        &[
+            "GEOSEARCHSTORE",
+            "dst",
+            "nokey",
+            "FROMLONLAT",
+            "0",
+            "0",
+            "BYBOX",
+            "1",
+            "1",
+            "km",
+        ],
         &["EXISTS", "dst"],
-        &["GEORADIUSBYMEMBER", "g", "m1", "5000", "km", "STORE", "a", "STOREDIST", "b"],
+        &[
+            "GEORADIUSBYMEMBER",
+            "g",
+            "m1",
+            "5000",
+            "km",
+            "STORE",
+            "a",
+            "STOREDIST",
+            "b",
+        ],
         &["EXISTS", "a", "b"],
         &["ZRANGE", "b", "0", "-1", "WITHSCORES"],
-        &["GEOSEARCHSTORE", "g", "g", "FROMMEMBER", "m2", "BYRADIUS", "8000", "km"],
+        &[
+            "GEOSEARCHSTORE",
+            "g",
+            "g",
+            "FROMMEMBER",
+            "m2",
+            "BYRADIUS",
+            "8000",
+            "km",
+        ],
         &["ZRANGE", "g", "0", "-1", "WITHSCORES"],
     ] {
         p.same(cmd);
@@ -490,9 +898,29 @@ fn stores_replace_or_delete_the_destination_and_touch_watchers() {
     // WATCH: a geo write from another client aborts the transaction.
     for write in [
         &["GEOADD", "w", "1", "1", "x"][..],
-        &["GEOSEARCHSTORE", "w", "g", "FROMLONLAT", "0", "0", "BYRADIUS", "20000", "km"],
+        &[
+            "GEOSEARCHSTORE",
+            "w",
+            "g",
+            "FROMLONLAT",
+            "0",
+            "0",
+            "BYRADIUS",
+            "20000",
+            "km",
+        ],
         &["GEORADIUS", "g", "0", "0", "20000", "km", "STORE", "w"],
-        &["GEOSEARCHSTORE", "w", "g", "FROMLONLAT", "0", "0", "BYRADIUS", "1", "m"],
+        &[
+            "GEOSEARCHSTORE",
+            "w",
+            "g",
+            "FROMLONLAT",
+            "0",
+            "0",
+            "BYRADIUS",
+            "1",
+            "m",
+        ],
     ] {
         p.same(&["ZADD", "w", "1", "seed"]);
         p.same(&["WATCH", "w"]);
@@ -525,8 +953,117 @@ fn geoadd_wakes_bzpopmin() {
         assert!(std::time::Instant::now() < deadline, "never blocked");
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
-    let added: i64 = common::q(&mut c, &["GEOADD", "geo", "13.361389", "38.115556", "Palermo"]);
+    let added: i64 = common::q(
+        &mut c,
+        &["GEOADD", "geo", "13.361389", "38.115556", "Palermo"],
+    );
     assert_eq!(added, 1);
     let got = blocked.read_until(b"\r\n3479099956230698\r\n");
     assert!(String::from_utf8_lossy(&got).contains("Palermo"));
+}
+
+/// Redis 7.0.15 prints distances with fixedpoint_d2string (llrint of
+/// d * 10^4), which rounds some values differently from `%.4f`, and takes
+/// a shortcut for points on one meridian that rounds differently from the
+/// haversine; antipodal points stress asin's domain.
+#[test]
+fn distance_rounding_and_meridian_shortcut_match_redis() {
+    let mut p = Pair::start();
+    p.same(&["ZADD", "x", "2532516193236454", "m"]);
+    let mut meridian = vec!["GEOADD", "y"];
+    let lats: Vec<String> = (0..60)
+        .map(|i| format!("{}", -84.0 + i as f64 * 2.8))
+        .collect();
+    let names: Vec<String> = (0..60).map(|i| format!("p{i}")).collect();
+    for i in 0..60 {
+        meridian.extend(["33.3", lats[i].as_str(), names[i].as_str()]);
+    }
+    meridian.extend([
+        "0", "0", "z0", "180", "0", "z1", "-180", "0", "z2", "10", "30", "a1",
+    ]);
+    meridian.extend(["-170", "-30", "a2", "45", "60", "b1", "-135", "-60", "b2"]);
+    p.same(&meridian);
+    for proto in ["2", "3"] {
+        hello(&mut p, proto);
+        for cmd in [
+            &[
+                "GEORADIUS",
+                "x",
+                "74.41216753373811",
+                "62.480187260745964",
+                "76188997.5195759",
+                "ft",
+                "WITHDIST",
+            ][..],
+            &[
+                "GEORADIUS",
+                "x",
+                "74.41216753373811",
+                "62.480187260745964",
+                "20000",
+                "km",
+                "STOREDIST",
+                "d",
+            ],
+            &["ZRANGE", "d", "0", "-1", "WITHSCORES"],
+            &[
+                "GEOSEARCHSTORE",
+                "d",
+                "y",
+                "FROMMEMBER",
+                "p1",
+                "BYRADIUS",
+                "30000",
+                "km",
+                "STOREDIST",
+            ],
+            &["ZRANGE", "d", "0", "-1", "WITHSCORES"],
+            &[
+                "GEOSEARCHSTORE",
+                "d",
+                "y",
+                "FROMLONLAT",
+                "33.3",
+                "0",
+                "BYBOX",
+                "100",
+                "30000",
+                "km",
+                "STOREDIST",
+            ],
+            &["ZRANGE", "d", "0", "-1", "WITHSCORES"],
+            &[
+                "GEOSEARCH",
+                "y",
+                "FROMLONLAT",
+                "33.3",
+                "0",
+                "BYBOX",
+                "100",
+                "30000",
+                "km",
+                "WITHDIST",
+                "ASC",
+            ],
+            &["GEODIST", "y", "z0", "z1"],
+            &["GEODIST", "y", "z1", "z2"],
+            &["GEODIST", "y", "a1", "a2", "mi"],
+            &["GEODIST", "y", "b1", "b2", "ft"],
+            &["GEODIST", "y", "p0", "p59", "km"],
+            &[
+                "GEORADIUS",
+                "y",
+                "10",
+                "30",
+                "21000",
+                "km",
+                "WITHDIST",
+                "DESC",
+                "COUNT",
+                "4",
+            ],
+        ] {
+            p.same(cmd);
+        }
+    }
 }

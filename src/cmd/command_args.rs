@@ -884,7 +884,10 @@ const GEO_FROM: Arg = one(
 const GEO_BY: Arg = one(
     "by",
     &[
-        blk("circle", &[d("radius").tok("BYRADIUS"), one("unit", GEO_UNIT)]),
+        blk(
+            "circle",
+            &[d("radius").tok("BYRADIUS"), one("unit", GEO_UNIT)],
+        ),
         blk(
             "box",
             &[d("width").tok("BYBOX"), d("height"), one("unit", GEO_UNIT)],
@@ -893,7 +896,6 @@ const GEO_BY: Arg = one(
 );
 const GEO_STORE: Arg = k("key").ks(1).tok("STORE").opt();
 const GEO_STOREDIST: Arg = k("key").ks(2).tok("STOREDIST").opt();
-
 
 /// The argument spec of a command by full name (`get`, `client|kill`);
 /// None for a name the table does not know.

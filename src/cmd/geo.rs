@@ -278,15 +278,32 @@ fn add_coord(c: &mut Client, v: f64) {
     }
 }
 
-/// addReplyDoubleDistance: `%.4f` as a bulk string in both protocols.
+/// addReplyDoubleDistance: Redis 7.0.15 prints distances with
+/// fixedpoint_d2string(d, 4), not printf: `llrint(d * 10000)` (ties to
+/// even on the *scaled* double, so 38726154.7565499991 ft prints
+/// ...7566 where `%.4f` gives ...7565), then the integer and four
+/// fractional digits. A NaN or an overflow is llrint's LLONG_MIN. Bulk
+/// string in both protocols.
 fn add_distance(c: &mut Client, d: f64) {
-    let s = if d.is_nan() {
-        // glibc prints the sign of a NaN (asin's domain-error NaN has it).
-        if d.is_sign_negative() { "-nan" } else { "nan" }.to_string()
-    } else if d.is_infinite() {
-        fmt_f(d)
+    let s = if d == 0.0 {
+        "0.0000".to_string()
     } else {
-        format!("{d:.4}")
+        let scaled = d * 10000.0;
+        // x86-64's cvtsd2si: out of range or NaN gives LLONG_MIN.
+        let sv = if scaled.is_nan()
+            || !(-9.223372036854776e18..9.223372036854776e18).contains(&scaled)
+        {
+            i64::MIN
+        } else {
+            scaled.round_ties_even() as i64
+        };
+        let v = sv.unsigned_abs();
+        format!(
+            "{}{}.{:04}",
+            if sv < 0 { "-" } else { "" },
+            v / 10000,
+            v % 10000
+        )
     };
     c.add_bulk(s.as_bytes());
 }

@@ -213,7 +213,9 @@ mod tests {
         let mut rng = Rng(9);
         for n in [1usize, 6, 7, 8, 40, 41, 200, 3000] {
             for _ in 0..20 {
-                let v: Vec<u64> = (0..n).map(|_| rng.next_u64() % (n as u64 / 3 + 1)).collect();
+                let v: Vec<u64> = (0..n)
+                    .map(|_| rng.next_u64() % (n as u64 / 3 + 1))
+                    .collect();
                 let mut sorted = v.clone();
                 sorted.sort();
                 let l = (rng.next_u64() as usize) % n;
