@@ -328,7 +328,7 @@ pub fn geoadd_command(srv: &mut Server, c: &mut Client, a: &Args) {
         i += 1;
     }
     // ZADD's own check: at least one element.
-    if (a.len() - i) % 3 != 0 || (f.xx && f.nx) || a.len() == i {
+    if !(a.len() - i).is_multiple_of(3) || (f.xx && f.nx) || a.len() == i {
         return c.add_error(SYNTAX);
     }
     let mut items: Vec<(f64, &[u8])> = Vec::with_capacity((a.len() - i) / 3);
