@@ -49,12 +49,12 @@ run_one() { # bin port n cmd... -> total Ir of the n requests
   local pid=$!
   for _ in $(seq 1 600); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
   redis-cli -p "$port" --pipe <"$POINTS" >/dev/null
-  callgrind_control -i on "$pid" >/dev/null
+  callgrind_control -i on "$pid" >/dev/null 2>&1
   redis-benchmark -p "$port" -n "$n" -c 1 -r 1000000 "$@" >/dev/null 2>&1
-  callgrind_control -i off "$pid" >/dev/null
+  callgrind_control -i off "$pid" >/dev/null 2>&1
   kill -TERM "$pid"
   wait "$pid" 2>/dev/null || true
-  awk '/^summary:|^totals:/ {print $2; exit}' "$out"
+  awk '/^totals:/ {print $2; exit}' "$out"
 }
 
 per_req() { # bin port cmd...

@@ -420,7 +420,6 @@ enum Sort {
 }
 
 /// A search candidate (geo.c's geoPoint).
-#[derive(Clone)]
 struct GeoPoint {
     lon: f64,
     lat: f64,
@@ -471,7 +470,7 @@ fn search(z: &ZSet, shape: &Shape, limit: usize) -> Vec<GeoPoint> {
             minex: false,
             maxex: true,
         };
-        z.scan_score_range(&range, |m, score| {
+        z.scan_score_range(&range, |score, member| {
             let [lon, lat] = geohash::decode_score(score);
             if let Some(dist) = geohash::distance_if_within(shape, lon, lat) {
                 out.push(GeoPoint {
@@ -479,7 +478,7 @@ fn search(z: &ZSet, shape: &Shape, limit: usize) -> Vec<GeoPoint> {
                     lat,
                     dist,
                     score,
-                    member: m.to_vec(),
+                    member: member(),
                 });
             }
             !(!out.is_empty() && limit != 0 && out.len() >= limit)
@@ -680,7 +679,14 @@ fn georadius_generic(srv: &mut Server, c: &mut Client, a: &Args, src: usize, fla
     if sort != Sort::None {
         let cmp = if sort == Sort::Asc { cmp_asc } else { cmp_desc };
         if returned == result_length {
-            qsort::qsort(&mut ga, &cmp);
+            // glibc sorts pointers to elements this big; sort indexes.
+            let mut order: Vec<u32> = (0..result_length as u32).collect();
+            qsort::qsort(&mut order, &|&x, &y| cmp(&ga[x as usize], &ga[y as usize]));
+            let mut slots: Vec<Option<GeoPoint>> = ga.into_iter().map(Some).collect();
+            ga = order
+                .iter()
+                .map(|&i| slots[i as usize].take().expect("a permutation"))
+                .collect();
         } else {
             qsort::pqsort(&mut ga, 0, returned - 1, &cmp);
         }

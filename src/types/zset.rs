@@ -438,8 +438,14 @@ impl ZSet {
 
     /// Visits the pairs whose score is in `r` in ascending order until `f`
     /// returns false, without copying them (zzlFirstInRange /
-    /// zslFirstInRange and a forward walk, as geo.c's cell scans do).
-    pub fn scan_score_range(&self, r: &ScoreRange, mut f: impl FnMut(&[u8], f64) -> bool) {
+    /// zslFirstInRange and a forward walk, as geo.c's cell scans do). `f`
+    /// gets the score and a getter for the member, so members it skips
+    /// are never read.
+    pub fn scan_score_range(
+        &self,
+        r: &ScoreRange,
+        mut f: impl FnMut(f64, &dyn Fn() -> Vec<u8>) -> bool,
+    ) {
         match self {
             ZSet::Listpack(lp) => {
                 let mut it = lp.iter();
@@ -448,7 +454,7 @@ impl ZSet {
                     if !r.value_gte_min(s) {
                         continue;
                     }
-                    if !r.value_lte_max(s) || !f(&m.to_vec(), s) {
+                    if !r.value_lte_max(s) || !f(s, &|| m.to_vec()) {
                         return;
                     }
                 }
@@ -457,7 +463,7 @@ impl ZSet {
                 let mut cur = zsl.first_in_range(r);
                 while let Some(id) = cur {
                     let s = zsl.node_score(id);
-                    if !r.value_lte_max(s) || !f(zsl.node_member(id), s) {
+                    if !r.value_lte_max(s) || !f(s, &|| zsl.node_member(id).to_vec()) {
                         return;
                     }
                     cur = zsl.next(id);

@@ -450,14 +450,21 @@ pub fn distance_if_within(s: &Shape, lon: f64, lat: f64) -> Option<f64> {
     let [x1, y1] = s.xy;
     match s.kind {
         ShapeKind::Circle { radius } => {
+            let r = radius * s.conversion;
+            // A cheap rejection before the haversine (not in Redis; the
+            // result is the same): the central angle is never smaller than
+            // the latitude difference, so a meridian distance beyond the
+            // radius (with a margin far above the formulas' rounding) is
+            // out. Only where the haversine cannot be NaN (which Redis
+            // keeps): with the longitudes less than 90 degrees apart the
+            // points are at most ~173 degrees apart, never antipodal.
+            if (lon - x1).abs() < 90.0 && lat_distance(lat, y1) > r * (1.0 + 1e-6) + 1e-3 {
+                return None;
+            }
             let d = distance(x1, y1, lon, lat);
             // Written as Redis's `if (d > radius) reject`, so a NaN
             // distance is kept as it is there.
-            if d > radius * s.conversion {
-                None
-            } else {
-                Some(d)
-            }
+            if d > r { None } else { Some(d) }
         }
         ShapeKind::Box { width, height } => {
             let (width_m, height_m) = (width * s.conversion, height * s.conversion);

@@ -25,7 +25,10 @@
 use std::cmp::Ordering;
 
 /// glibc `qsort` (its merge-sort path). `cmp` returns like a C comparator.
-pub fn qsort<T: Clone>(v: &mut [T], cmp: &impl Fn(&T, &T) -> Ordering) {
+/// For elements bigger than 32 bytes glibc sorts pointers to them and then
+/// permutes (the same comparisons, so the same order); callers with large
+/// elements sort indexes here the same way.
+pub fn qsort<T: Copy>(v: &mut [T], cmp: &impl Fn(&T, &T) -> Ordering) {
     if v.len() <= 1 {
         return;
     }
@@ -33,7 +36,7 @@ pub fn qsort<T: Clone>(v: &mut [T], cmp: &impl Fn(&T, &T) -> Ordering) {
     msort(v, &mut tmp, cmp);
 }
 
-fn msort<T: Clone>(b: &mut [T], tmp: &mut Vec<T>, cmp: &impl Fn(&T, &T) -> Ordering) {
+fn msort<T: Copy>(b: &mut [T], tmp: &mut Vec<T>, cmp: &impl Fn(&T, &T) -> Ordering) {
     let n = b.len();
     if n <= 1 {
         return;
@@ -45,17 +48,17 @@ fn msort<T: Clone>(b: &mut [T], tmp: &mut Vec<T>, cmp: &impl Fn(&T, &T) -> Order
     let (mut i, mut j) = (0, n1);
     while i < n1 && j < n {
         if cmp(&b[i], &b[j]) != Ordering::Greater {
-            tmp.push(b[i].clone());
+            tmp.push(b[i]);
             i += 1;
         } else {
-            tmp.push(b[j].clone());
+            tmp.push(b[j]);
             j += 1;
         }
     }
     // What is left of the right run is already in place.
     tmp.extend_from_slice(&b[i..n1]);
     let done = tmp.len();
-    b[..done].clone_from_slice(tmp);
+    b[..done].copy_from_slice(tmp);
 }
 
 /// med3 of pqsort.c: the index of the median of three.
