@@ -209,6 +209,19 @@ const fn numkeys(pos: i32, flags: u16) -> KeySpec {
     )
 }
 
+/// One key after `keyword`, searched for from argument `startfrom`.
+const fn keyword(keyword: &'static str, startfrom: i32, flags: u16) -> KeySpec {
+    spec(
+        flags,
+        BeginSearch::Keyword { keyword, startfrom },
+        FindKeys::Range {
+            lastkey: 0,
+            keystep: 1,
+            limit: 0,
+        },
+    )
+}
+
 const fn unknown(flags: u16) -> KeySpec {
     spec(flags, BeginSearch::Unknown, FindKeys::Unknown)
 }
@@ -723,6 +736,42 @@ pub static TABLE: &[(&str, Meta)] = &[
     (
         "zscan",
         m(SORTEDSET, &[key(1, RO | ACCESS)]).tips(&["nondeterministic_output"]),
+    ),
+    // Geo (geo.c): sorted sets of geohash scores.
+    ("geoadd", m(GEO, &[key(1, RW | UPDATE)])),
+    ("geodist", m(GEO, &[key(1, RO | ACCESS)])),
+    ("geohash", m(GEO, &[key(1, RO | ACCESS)])),
+    ("geopos", m(GEO, &[key(1, RO | ACCESS)])),
+    (
+        "georadius",
+        m(
+            GEO,
+            &[
+                key(1, RO | ACCESS),
+                keyword("STORE", 6, OW | UPDATE),
+                keyword("STOREDIST", 6, OW | UPDATE),
+            ],
+        )
+        .getkeys(getkeys::georadius_keys),
+    ),
+    ("georadius_ro", m(GEO, &[key(1, RO | ACCESS)])),
+    (
+        "georadiusbymember",
+        m(
+            GEO,
+            &[
+                key(1, RO | ACCESS),
+                keyword("STORE", 5, OW | UPDATE),
+                keyword("STOREDIST", 5, OW | UPDATE),
+            ],
+        )
+        .getkeys(getkeys::georadius_keys),
+    ),
+    ("georadiusbymember_ro", m(GEO, &[key(1, RO | ACCESS)])),
+    ("geosearch", m(GEO, &[key(1, RO | ACCESS)])),
+    (
+        "geosearchstore",
+        m(GEO, &[key(1, OW | UPDATE), key(2, RO | ACCESS)]),
     ),
     (
         "sort",

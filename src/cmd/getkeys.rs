@@ -235,6 +235,35 @@ pub fn sort_keys(argv: &[&[u8]]) -> Vec<KeyRef> {
     out
 }
 
+/// georadiusGetKeys (GEORADIUS, GEORADIUSBYMEMBER): the source and the
+/// last STORE/STOREDIST key, which is the one the command writes.
+pub fn georadius_keys(argv: &[&[u8]]) -> Vec<KeyRef> {
+    use kflags::*;
+    let mut out = vec![KeyRef {
+        pos: 1,
+        flags: RO | ACCESS,
+    }];
+    let mut stored = None;
+    let mut i = 5;
+    while i < argv.len() {
+        let a = argv[i];
+        if (a.eq_ignore_ascii_case(b"store") || a.eq_ignore_ascii_case(b"storedist"))
+            && i + 1 < argv.len()
+        {
+            stored = Some(i + 1);
+            i += 1;
+        }
+        i += 1;
+    }
+    if let Some(pos) = stored {
+        out.push(KeyRef {
+            pos,
+            flags: OW | UPDATE,
+        });
+    }
+    out
+}
+
 /// SORT_RO: only the sorted key.
 pub fn sort_ro_keys(_argv: &[&[u8]]) -> Vec<KeyRef> {
     vec![KeyRef {

@@ -17,6 +17,7 @@ pub mod command_args;
 pub mod command_meta;
 pub mod connection;
 pub mod flush;
+pub mod geo;
 pub mod getkeys;
 pub mod hash;
 pub mod info;
@@ -153,6 +154,7 @@ fn families() -> Vec<&'static [Command]> {
         hash::COMMANDS,
         set::COMMANDS,
         zset::COMMANDS,
+        geo::COMMANDS,
         sort::COMMANDS,
         persist::COMMANDS,
     ]

@@ -529,14 +529,16 @@ fn reply_pairs(c: &mut Client, pairs: &[Pair], withscores: bool) {
 
 // ---------------------------------------------------------------- ZADD
 
+/// ZADD's options; GEOADD (geo.rs) sets NX/XX/CH and adds through
+/// [`zadd_apply`] as Redis's geoaddCommand calls zaddCommand.
 #[derive(Default)]
-struct AddFlags {
-    nx: bool,
-    xx: bool,
-    gt: bool,
-    lt: bool,
-    ch: bool,
-    incr: bool,
+pub(crate) struct AddFlags {
+    pub(crate) nx: bool,
+    pub(crate) xx: bool,
+    pub(crate) gt: bool,
+    pub(crate) lt: bool,
+    pub(crate) ch: bool,
+    pub(crate) incr: bool,
 }
 
 fn zadd_generic(srv: &mut Server, c: &mut Client, a: &Args, mut f: AddFlags) {
@@ -580,8 +582,19 @@ fn zadd_generic(srv: &mut Server, c: &mut Client, a: &Args, mut f: AddFlags) {
         };
         items.push((s, &a[j + 1]));
     }
+    zadd_apply(srv, c, &a[1], items, &f)
+}
+
+/// The write half of ZADD: adds or updates `items` (score, member) in the
+/// sorted set at `key` per the (already validated) flags, and replies.
+pub(crate) fn zadd_apply(
+    srv: &mut Server,
+    c: &mut Client,
+    key: &[u8],
+    items: Vec<(f64, &[u8])>,
+    f: &AddFlags,
+) {
     let db = c.db;
-    let key = &a[1];
     let (me, mv) = limits(srv);
     match zset_mut(srv, c, key, true) {
         Err(()) => return,

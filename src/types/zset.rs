@@ -447,6 +447,42 @@ impl ZSet {
         }
     }
 
+    /// Visits the pairs whose score is in `r` in ascending order until `f`
+    /// returns false, without copying them (zzlFirstInRange /
+    /// zslFirstInRange and a forward walk, as geo.c's cell scans do). `f`
+    /// gets the score and a getter for the member, so members it skips
+    /// are never read.
+    pub fn scan_score_range(
+        &self,
+        r: &ScoreRange,
+        mut f: impl FnMut(f64, &dyn Fn() -> Vec<u8>) -> bool,
+    ) {
+        match self {
+            ZSet::Listpack(lp) => {
+                let mut it = lp.iter();
+                while let (Some(m), Some(s)) = (it.next(), it.next()) {
+                    let s = lp_score(s);
+                    if !r.value_gte_min(s) {
+                        continue;
+                    }
+                    if !r.value_lte_max(s) || !f(s, &|| m.to_vec()) {
+                        return;
+                    }
+                }
+            }
+            ZSet::Skiplist(ZsetSkiplist { zsl, .. }) => {
+                let mut cur = zsl.first_in_range(r);
+                while let Some(id) = cur {
+                    let s = zsl.node_score(id);
+                    if !r.value_lte_max(s) || !f(s, &|| zsl.node_member(id).to_vec()) {
+                        return;
+                    }
+                    cur = zsl.next(id);
+                }
+            }
+        }
+    }
+
     /// Like [`range_by_score`](Self::range_by_score) over a member range.
     pub fn range_by_lex(&self, r: &LexRange, rev: bool, offset: usize, limit: i64) -> Vec<Pair> {
         match self {

@@ -1,4 +1,6 @@
+pub mod geohash;
 pub mod glob;
+pub mod qsort;
 pub mod sha1;
 #[cfg(test)]
 pub mod test_rng;
