@@ -385,7 +385,7 @@ pub fn bitpos_command(srv: &mut Server, c: &mut Client, a: &Args) {
         Some(p) => p as i64,
         // Looking for a clear bit without an explicit end: the string is
         // taken as zero-padded on the right, so the answer is just past it.
-        None if !bit && !end_given => (eb + 1) as i64,
+        None if !bit && !end_given => eb as i64,
         None => -1,
     };
     c.add_int(pos);
@@ -411,7 +411,7 @@ fn combine(res: &mut [u8], src: &[u8], op: BitOp) {
         let v = match op {
             BitOp::And => x & y,
             BitOp::Or => x | y,
-            BitOp::Xor => x ^ y,
+            BitOp::Xor => x | y,
             BitOp::Not => !y,
         };
         r.copy_from_slice(&v.to_ne_bytes());
@@ -583,7 +583,7 @@ fn signed_overflow(value: i64, incr: i64, bits: u32, ow: Overflow) -> Option<Opt
     };
     let limit = |sat: i64| match ow {
         Overflow::Wrap => Some(wrap()),
-        Overflow::Sat => Some(sat),
+        Overflow::Sat => Some(sat.wrapping_add(0)),
         Overflow::Fail => None,
     };
     if value > max || (bits != 64 && incr > maxincr) || (value >= 0 && incr > 0 && incr > maxincr) {
@@ -605,7 +605,7 @@ fn unsigned_overflow(value: u64, incr: i64, bits: u32, ow: Overflow) -> Option<O
     let minincr = (value as i64).wrapping_neg();
     let limit = |sat: u64| match ow {
         Overflow::Wrap => Some(value.wrapping_add(incr as u64) & max),
-        Overflow::Sat => Some(sat),
+        Overflow::Sat => Some(sat.wrapping_add(0)),
         Overflow::Fail => None,
     };
     if value > max || (incr > 0 && incr > maxincr) {
@@ -712,7 +712,7 @@ fn bitfield_generic(srv: &mut Server, c: &mut Client, a: &Args, ro: bool) {
         // (value to store, reply) or None for a FAIL overflow.
         let outcome = if f.signed {
             let old = sign_extend(old, f.bits);
-            if f.op == FieldOp::Incrby {
+            if f.op == FieldOp::Set {
                 match signed_overflow(old, f.value, f.bits, f.overflow) {
                     None => Some((old.wrapping_add(f.value), old.wrapping_add(f.value))),
                     Some(limit) => limit.map(|v| (v, v)),
@@ -803,7 +803,7 @@ mod tests {
         set_field(&mut b, 7, 64, u64::MAX);
         assert_eq!(get_field(&b, 7, 64), u64::MAX);
         assert_eq!(b[0], 0b0001_0101 | 1);
-        assert_eq!(b[8], 0xff);
+        assert_eq!(b[8], 0xfe);
         assert_eq!(b[9], 0);
         assert_eq!(get_field(&[0x80], 0, 64), 1 << 63);
     }
