@@ -255,7 +255,10 @@ pub fn new_hll() -> Vec<u8> {
 
 /// hllSparseToDense: the dense form of a sparse value (the header copied,
 /// encoding changed); Err when the runs do not cover exactly 16384
-/// registers.
+/// registers. A run past the last register is an error even when the
+/// registers before it add up, as in the redis-server the tests run against
+/// (Debian's 7.0.15 carries the CVE-2025-32023 fix, which stops at any
+/// overflowing run).
 fn sparse_to_dense(s: &[u8]) -> Result<Vec<u8>, ()> {
     let mut d = vec![0u8; DENSE_SIZE];
     d[..HDR].copy_from_slice(&s[..HDR]);
@@ -269,7 +272,7 @@ fn sparse_to_dense(s: &[u8]) -> Result<Vec<u8>, ()> {
             Op::Zero(n) | Op::Xzero(n) => idx += n,
             Op::Val(v, n) => {
                 if idx + n > REGISTERS {
-                    break;
+                    return Err(());
                 }
                 for _ in 0..n {
                     dense_set(regs, idx, v);
@@ -432,7 +435,8 @@ fn hll_ref(val: &Value) -> Result<&[u8], &'static str> {
 }
 
 /// hllMerge: raises `max[i]` to each register of `hll`; Err for a sparse
-/// value whose runs do not cover exactly 16384 registers.
+/// value whose runs do not cover exactly 16384 registers (an overflowing
+/// run included, see [`sparse_to_dense`]).
 fn merge_into(max: &mut [u8; REGISTERS], hll: &[u8]) -> Result<(), ()> {
     if hll[4] == DENSE {
         let regs = &hll[HDR..];
@@ -449,7 +453,7 @@ fn merge_into(max: &mut [u8; REGISTERS], hll: &[u8]) -> Result<(), ()> {
             Op::Zero(n) | Op::Xzero(n) => i += n,
             Op::Val(v, n) => {
                 if i + n > REGISTERS {
-                    break;
+                    return Err(());
                 }
                 for m in &mut max[i..i + n] {
                     *m = (*m).max(v);
