@@ -385,7 +385,7 @@ pub fn bitpos_command(srv: &mut Server, c: &mut Client, a: &Args) {
         Some(p) => p as i64,
         // Looking for a clear bit without an explicit end: the string is
         // taken as zero-padded on the right, so the answer is just past it.
-        None if !bit && !end_given => eb as i64,
+        None if !bit && !end_given => (eb + 1) as i64,
         None => -1,
     };
     c.add_int(pos);
@@ -403,26 +403,23 @@ enum BitOp {
 /// eight bytes per step.
 fn combine(res: &mut [u8], src: &[u8], op: BitOp) {
     let n = src.len();
-    let mut rw = res[..n].chunks_exact_mut(8);
-    let mut sw = src.chunks_exact(8);
-    let word = |b: &[u8]| u64::from_ne_bytes(b.try_into().expect("8 bytes"));
-    for (r, s) in (&mut rw).zip(&mut sw) {
-        let (x, y) = (word(r), word(s));
-        let v = match op {
-            BitOp::And => x & y,
-            BitOp::Or => x | y,
-            BitOp::Xor => x | y,
-            BitOp::Not => !y,
-        };
-        r.copy_from_slice(&v.to_ne_bytes());
+    let apply = |x: u64, y: u64| match op {
+        BitOp::And => x & y,
+        BitOp::Or => x | y,
+        BitOp::Xor => x ^ y,
+        BitOp::Not => !y,
+    };
+    let words = n / 8;
+    for (r, s) in res[..words * 8]
+        .chunks_exact_mut(8)
+        .zip(src[..words * 8].chunks_exact(8))
+    {
+        let x = u64::from_ne_bytes(r.try_into().expect("8 bytes"));
+        let y = u64::from_ne_bytes(s.try_into().expect("8 bytes"));
+        r.copy_from_slice(&apply(x, y).to_ne_bytes());
     }
-    for (r, &s) in rw.into_remainder().iter_mut().zip(sw.remainder()) {
-        *r = match op {
-            BitOp::And => *r & s,
-            BitOp::Or => *r | s,
-            BitOp::Xor => *r ^ s,
-            BitOp::Not => !s,
-        };
+    for i in words * 8..n {
+        res[i] = apply(res[i] as u64, src[i] as u64) as u8;
     }
     if op == BitOp::And {
         // The shorter source is zero-padded.
@@ -583,7 +580,7 @@ fn signed_overflow(value: i64, incr: i64, bits: u32, ow: Overflow) -> Option<Opt
     };
     let limit = |sat: i64| match ow {
         Overflow::Wrap => Some(wrap()),
-        Overflow::Sat => Some(sat.wrapping_add(0)),
+        Overflow::Sat => Some(sat),
         Overflow::Fail => None,
     };
     if value > max || (bits != 64 && incr > maxincr) || (value >= 0 && incr > 0 && incr > maxincr) {
@@ -605,7 +602,7 @@ fn unsigned_overflow(value: u64, incr: i64, bits: u32, ow: Overflow) -> Option<O
     let minincr = (value as i64).wrapping_neg();
     let limit = |sat: u64| match ow {
         Overflow::Wrap => Some(value.wrapping_add(incr as u64) & max),
-        Overflow::Sat => Some(sat.wrapping_add(0)),
+        Overflow::Sat => Some(sat),
         Overflow::Fail => None,
     };
     if value > max || (incr > 0 && incr > maxincr) {
@@ -712,7 +709,7 @@ fn bitfield_generic(srv: &mut Server, c: &mut Client, a: &Args, ro: bool) {
         // (value to store, reply) or None for a FAIL overflow.
         let outcome = if f.signed {
             let old = sign_extend(old, f.bits);
-            if f.op == FieldOp::Set {
+            if f.op == FieldOp::Incrby {
                 match signed_overflow(old, f.value, f.bits, f.overflow) {
                     None => Some((old.wrapping_add(f.value), old.wrapping_add(f.value))),
                     Some(limit) => limit.map(|v| (v, v)),
@@ -817,6 +814,22 @@ mod tests {
         let big: Vec<u8> = (0..1000u32).map(|i| (i * 37) as u8).collect();
         let slow: u64 = big.iter().map(|x| x.count_ones() as u64).sum();
         assert_eq!(popcount(&big), slow);
+    }
+
+    /// Whole words and the byte tail combine alike; XOR twice is identity.
+    #[test]
+    fn xor_of_a_source_twice_is_identity() {
+        let mut y = vec![0u8; 126];
+        y[0] = 0x40;
+        y[125] = 0x80;
+        let mut res = vec![0u8; 126];
+        res[0] = 0x63;
+        combine(&mut res, &y, BitOp::Xor);
+        assert_eq!(res[0], 0x23);
+        combine(&mut res, &y, BitOp::Xor);
+        assert_eq!((res[0], res[125]), (0x63, 0));
+        combine(&mut res, &y, BitOp::Not);
+        assert_eq!((res[0], res[1], res[125]), (!0x40, 0xff, !0x80));
     }
 
     #[test]
