@@ -111,7 +111,12 @@ fn random_command(rng: &mut Rng) -> Vec<String> {
     let k = key(rng).to_string();
     let s = |x: &str| x.to_string();
     match rng.below(16) {
-        0..=3 => vec![s("SETBIT"), k, offset(rng), s(["0", "1", "1", "2"][rng.below(4) as usize])],
+        0..=3 => vec![
+            s("SETBIT"),
+            k,
+            offset(rng),
+            s(["0", "1", "1", "2"][rng.below(4) as usize]),
+        ],
         4 => vec![s("GETBIT"), k, offset(rng)],
         5 => match rng.below(4) {
             0 => vec![s("BITCOUNT"), k],
@@ -126,7 +131,15 @@ fn random_command(rng: &mut Rng) -> Vec<String> {
                 1 => vec![s("BITPOS"), k, bit, index(rng)],
                 2 => vec![s("BITPOS"), k, bit, index(rng), index(rng)],
                 3 => vec![s("BITPOS"), k, bit, index(rng), index(rng), s(unit(rng))],
-                _ => vec![s("BITPOS"), k, bit, index(rng), index(rng), s("BIT"), s("x")],
+                _ => vec![
+                    s("BITPOS"),
+                    k,
+                    bit,
+                    index(rng),
+                    index(rng),
+                    s("BIT"),
+                    s("x"),
+                ],
             }
         }
         7 | 8 => {
@@ -138,7 +151,11 @@ fn random_command(rng: &mut Rng) -> Vec<String> {
                 rng.range(1, 4)
             };
             for _ in 0..n {
-                v.push(if rng.below(8) == 0 { s("missing") } else { key(rng).to_string() });
+                v.push(if rng.below(8) == 0 {
+                    s("missing")
+                } else {
+                    key(rng).to_string()
+                });
             }
             v
         }
@@ -372,17 +389,57 @@ fn big_strings_count_and_combine_like_redis() {
             let len = if k == "z" { 600_001i64 } else { 1 << 20 };
             let (s, e) = (rng.range(-len * 8, len * 8), rng.range(-len * 8, len * 8));
             let (s, e) = (s.to_string(), e.to_string());
-            let (sb, eb) = ((s.parse::<i64>().unwrap() / 8).to_string(), (e.parse::<i64>().unwrap() / 8).to_string());
+            let (sb, eb) = (
+                (s.parse::<i64>().unwrap() / 8).to_string(),
+                (e.parse::<i64>().unwrap() / 8).to_string(),
+            );
             let bit = if bit { "1" } else { "0" };
-            cmds.push(cmd(&[b"BITCOUNT", k.as_bytes(), s.as_bytes(), e.as_bytes(), b"BIT"]));
-            cmds.push(cmd(&[b"BITCOUNT", k.as_bytes(), sb.as_bytes(), eb.as_bytes()]));
-            cmds.push(cmd(&[b"BITPOS", k.as_bytes(), bit.as_bytes(), s.as_bytes(), e.as_bytes(), b"BIT"]));
-            cmds.push(cmd(&[b"BITPOS", k.as_bytes(), bit.as_bytes(), sb.as_bytes(), eb.as_bytes()]));
-            cmds.push(cmd(&[b"BITPOS", k.as_bytes(), bit.as_bytes(), sb.as_bytes()]));
+            cmds.push(cmd(&[
+                b"BITCOUNT",
+                k.as_bytes(),
+                s.as_bytes(),
+                e.as_bytes(),
+                b"BIT",
+            ]));
+            cmds.push(cmd(&[
+                b"BITCOUNT",
+                k.as_bytes(),
+                sb.as_bytes(),
+                eb.as_bytes(),
+            ]));
+            cmds.push(cmd(&[
+                b"BITPOS",
+                k.as_bytes(),
+                bit.as_bytes(),
+                s.as_bytes(),
+                e.as_bytes(),
+                b"BIT",
+            ]));
+            cmds.push(cmd(&[
+                b"BITPOS",
+                k.as_bytes(),
+                bit.as_bytes(),
+                sb.as_bytes(),
+                eb.as_bytes(),
+            ]));
+            cmds.push(cmd(&[
+                b"BITPOS",
+                k.as_bytes(),
+                bit.as_bytes(),
+                sb.as_bytes(),
+            ]));
         }
     }
     for op in ["AND", "OR", "XOR"] {
-        cmds.push(cmd(&[b"BITOP", op.as_bytes(), b"d", b"a", b"b", b"c", b"z"]));
+        cmds.push(cmd(&[
+            b"BITOP",
+            op.as_bytes(),
+            b"d",
+            b"a",
+            b"b",
+            b"c",
+            b"z",
+        ]));
         cmds.push(cmd(&[b"BITCOUNT", b"d"]));
         cmds.push(cmd(&[b"BITOP", op.as_bytes(), b"a2", b"a", b"c"]));
     }

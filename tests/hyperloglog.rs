@@ -260,11 +260,10 @@ fn corrupted_hll_values_match_redis_and_never_crash() {
     for round in 0..3000 {
         let base = &samples[rng.below(samples.len() as u64) as usize];
         let v = corrupt(&mut rng, base);
-        let mut cmds = vec![
-            cmd(&[b"SET", b"c", &v]),
-            cmd(&[b"DEL", b"d"]),
-        ];
-        let els: Vec<Vec<u8>> = (0..rng.range(1, 30)).map(|i| element(round, i as u64)).collect();
+        let mut cmds = vec![cmd(&[b"SET", b"c", &v]), cmd(&[b"DEL", b"d"])];
+        let els: Vec<Vec<u8>> = (0..rng.range(1, 30))
+            .map(|i| element(round, i as u64))
+            .collect();
         let op: Vec<Vec<u8>> = match rng.below(9) {
             0 => cmd(&[b"PFCOUNT", b"c"]),
             1 => cmd(&[b"PFCOUNT", b"c", b"mid"]),

@@ -122,8 +122,7 @@ pub const COMMANDS: &[Command] = &[
 const NOT_INT: &str = "ERR value is not an integer or out of range";
 const BAD_OFFSET: &str = "ERR bit offset is not an integer or out of range";
 const BAD_BIT: &str = "ERR bit is not an integer or out of range";
-const BAD_TYPE: &str =
-    "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.";
+const BAD_TYPE: &str = "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.";
 
 /// getBitOffsetFromArgument: a bit offset, or with `#` and a field width
 /// (BITFIELD) a field index scaled by the width. Offsets whose byte lies at
@@ -318,7 +317,8 @@ fn find_bit(b: &[u8], bit: bool, sb: u64, eb: u64) -> Option<u64> {
         // Whole words that cannot hold the bit are skipped eight at a time.
         if i > first
             && i + 8 <= last
-            && u64::from_ne_bytes(b[i..i + 8].try_into().expect("8 bytes")) == skip as u64 * 0x0101_0101_0101_0101
+            && u64::from_ne_bytes(b[i..i + 8].try_into().expect("8 bytes"))
+                == skip as u64 * 0x0101_0101_0101_0101
         {
             i += 8;
             continue;
@@ -548,7 +548,11 @@ fn set_field(b: &mut [u8], offset: u64, bits: u32, value: u64) {
 }
 
 fn mask(bits: u32) -> u64 {
-    if bits == 64 { u64::MAX } else { (1u64 << bits) - 1 }
+    if bits == 64 {
+        u64::MAX
+    } else {
+        (1u64 << bits) - 1
+    }
 }
 
 fn sign_extend(v: u64, bits: u32) -> i64 {
@@ -562,7 +566,11 @@ fn sign_extend(v: u64, bits: u32) -> i64 {
 /// checkSignedBitfieldOverflow: Some(value to store instead) on overflow
 /// (None inside that for FAIL), None when `value + incr` fits.
 fn signed_overflow(value: i64, incr: i64, bits: u32, ow: Overflow) -> Option<Option<i64>> {
-    let max = if bits == 64 { i64::MAX } else { (1i64 << (bits - 1)) - 1 };
+    let max = if bits == 64 {
+        i64::MAX
+    } else {
+        (1i64 << (bits - 1)) - 1
+    };
     let min = -max - 1;
     let maxincr = (max as u64).wrapping_sub(value as u64) as i64;
     let minincr = min.wrapping_sub(value);
@@ -687,7 +695,11 @@ fn bitfield_generic(srv: &mut Server, c: &mut Client, a: &Args, ro: bool) {
         c.add_array_len(ops.len());
         for f in &ops {
             let v = get_field(b, f.offset, f.bits);
-            c.add_int(if f.signed { sign_extend(v, f.bits) } else { v as i64 });
+            c.add_int(if f.signed {
+                sign_extend(v, f.bits)
+            } else {
+                v as i64
+            });
         }
         return;
     };
@@ -702,7 +714,11 @@ fn bitfield_generic(srv: &mut Server, c: &mut Client, a: &Args, ro: bool) {
     for f in &ops {
         let old = get_field(b, f.offset, f.bits);
         if f.op == FieldOp::Get {
-            c.add_int(if f.signed { sign_extend(old, f.bits) } else { old as i64 });
+            c.add_int(if f.signed {
+                sign_extend(old, f.bits)
+            } else {
+                old as i64
+            });
             continue;
         }
         changes += 1;

@@ -302,10 +302,7 @@ pub static TABLE: &[(&str, &[Arg])] = &[
     ("getbit", &[KEY, i("offset")]),
     (
         "bitcount",
-        &[
-            KEY,
-            blk("index", &[i("start"), i("end"), INDEX_UNIT]).opt(),
-        ],
+        &[KEY, blk("index", &[i("start"), i("end"), INDEX_UNIT]).opt()],
     ),
     (
         "bitpos",
@@ -314,10 +311,7 @@ pub static TABLE: &[(&str, &[Arg])] = &[
             i("bit"),
             blk(
                 "index",
-                &[
-                    i("start"),
-                    blk("end_index", &[i("end"), INDEX_UNIT]).opt(),
-                ],
+                &[i("start"), blk("end_index", &[i("end"), INDEX_UNIT]).opt()],
             )
             .opt(),
         ],

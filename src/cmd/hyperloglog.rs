@@ -875,7 +875,10 @@ mod tests {
             hll_add(&mut s, &e, 3000).unwrap();
             hll_add(&mut d, &e, 3000).unwrap();
             if j % 97 == 0 {
-                assert_eq!(estimate(&histogram(&s).unwrap()), estimate(&histogram(&d).unwrap()));
+                assert_eq!(
+                    estimate(&histogram(&s).unwrap()),
+                    estimate(&histogram(&d).unwrap())
+                );
             }
         }
         assert_eq!(s[4], DENSE);

@@ -154,7 +154,11 @@ pub fn show(c: &[Vec<u8>]) -> String {
     c.iter()
         .map(|a| {
             let s = String::from_utf8_lossy(&a[..a.len().min(64)]).into_owned();
-            if a.len() > 64 { format!("{s}...({} bytes)", a.len()) } else { s }
+            if a.len() > 64 {
+                format!("{s}...({} bytes)", a.len())
+            } else {
+                s
+            }
         })
         .collect::<Vec<_>>()
         .join(" ")
