@@ -260,6 +260,8 @@ impl<'a> G<'a> {
             "hash" => "h",
             "set" => "s",
             "zset" => "z",
+            "bitmap" => "b",
+            "hll" => "p",
             _ => "k",
         };
         format!("{}{}", p, self.r.n(3) + 1)
@@ -373,6 +375,8 @@ fn gen_cmd(r: &mut Rng, fam: &'static str) -> Vec<Vec<u8>> {
         "set" => gen_set(&mut g),
         "zset" => gen_zset(&mut g),
         "sort" => gen_sort(&mut g),
+        "bitmap" => gen_bitmap(&mut g),
+        "hll" => gen_hll(&mut g),
         _ => gen_keys(&mut g),
     }
     // Mutations: wrong arity, junk options.
@@ -928,6 +932,107 @@ fn gen_sort(g: &mut G) {
     }
 }
 
+const BIT_OFFSETS: &[&str] = &[
+    "0", "1", "7", "8", "15", "63", "64", "100", "1000", "-1", "abc", "4294967296", "4294967295",
+];
+const BIT_INDEXES: &[&str] = &["0", "1", "-1", "2", "-2", "5", "-10", "100", "abc", "7", "-8"];
+const BIT_TYPES: &[&str] = &["u1", "u8", "i8", "i5", "u63", "i64", "u64", "i65", "x8", "u16", "i3"];
+const BIT_FOFFS: &[&str] = &["0", "1", "5", "#0", "#1", "#3", "100", "-1", "#x", "13"];
+
+fn gen_bitmap(g: &mut G) {
+    match g.r.n(14) {
+        0..=2 => {
+            // Not the last valid offset: that allocates 512 MB per server.
+            g.s("SETBIT").k();
+            let off = g.r.pick(&BIT_OFFSETS[..BIT_OFFSETS.len() - 2]);
+            g.s(off).one(&["0", "1", "1", "2"]);
+        }
+        3 => {
+            g.s("GETBIT").k().one(BIT_OFFSETS);
+        }
+        4 | 5 => {
+            g.s("BITCOUNT").k();
+            if g.r.p(70) {
+                g.one(BIT_INDEXES).one(BIT_INDEXES);
+                g.o(50, "BIT");
+            }
+        }
+        6 | 7 => {
+            g.s("BITPOS").k().one(&["0", "1", "2"]);
+            if g.r.p(70) {
+                g.one(BIT_INDEXES);
+                if g.r.p(60) {
+                    g.one(BIT_INDEXES);
+                    g.o(50, "BIT");
+                }
+            }
+        }
+        8 | 9 => {
+            let op = g.r.pick(&["AND", "OR", "XOR", "NOT", "nand"]);
+            g.s("BITOP").s(op).k();
+            let n = if op == "NOT" { 1 } else { g.r.n(3) + 1 };
+            g.keys(n);
+        }
+        10 | 11 => {
+            let ro = g.r.p(20);
+            g.s(if ro { "BITFIELD_RO" } else { "BITFIELD" }).k();
+            for _ in 0..g.r.n(4) {
+                match g.r.n(4) {
+                    0 => {
+                        g.s("GET").one(BIT_TYPES).one(BIT_FOFFS);
+                    }
+                    1 => {
+                        g.s("OVERFLOW").one(&["WRAP", "SAT", "FAIL", "nope"]);
+                    }
+                    _ => {
+                        g.one(&["SET", "INCRBY"]).one(BIT_TYPES).one(BIT_FOFFS).i();
+                    }
+                }
+            }
+        }
+        12 => {
+            g.s("SET").k().v();
+        }
+        _ => {
+            g.s("GET").k();
+        }
+    }
+}
+
+fn gen_hll(g: &mut G) {
+    match g.r.n(12) {
+        0..=4 => {
+            g.s("PFADD").k();
+            if g.r.p(5) {
+                // Enough elements to turn the HLL dense.
+                for i in 0..(g.r.n(3000) + 1000) {
+                    g.s(&format!("e{i}"));
+                }
+            } else {
+                g.vs(5);
+            }
+        }
+        5 | 6 => {
+            g.s("PFCOUNT").keys(3);
+        }
+        7 => {
+            g.s("PFMERGE").k().keys(3);
+        }
+        8 => {
+            g.s("PFDEBUG").one(&["ENCODING", "DECODE", "TODENSE", "GETREG", "NOPE"]).k();
+        }
+        9 => {
+            g.s("GET").k();
+        }
+        10 => {
+            g.s("SET").k().v();
+        }
+        _ => {
+            g.s("DEL").k();
+        }
+    }
+}
+
 fn gen_keys(g: &mut G) {
     let anyk = |g: &mut G| {
         let f = g.r.pick(&["list", "hash", "set", "zset", "str", "none", "dst"]);
@@ -1258,12 +1363,14 @@ fn main() {
     let seed: u64 = a[5].parse().unwrap();
     let maxprint: usize = a.get(6).map(|x| x.parse().unwrap()).unwrap_or(50);
     let fams: Vec<&'static str> = match fam.as_str() {
-        "all" => vec!["list", "hash", "set", "zset", "sort", "keys"],
+        "all" => vec!["list", "hash", "set", "zset", "sort", "keys", "bitmap", "hll"],
         "list" => vec!["list"],
         "hash" => vec!["hash"],
         "set" => vec!["set"],
         "zset" => vec!["zset"],
         "sort" => vec!["sort"],
+        "bitmap" => vec!["bitmap"],
+        "hll" => vec!["hll"],
         _ => vec!["keys"],
     };
     let mut total_mis = 0;
@@ -1405,7 +1512,7 @@ fn main() {
                 // does not cascade (copy via DEL on both).
                 if !matches!(c0.as_str(), "SELECT" | "OBJECT" | "TYPE") {
                     for k in cmd.iter().skip(1) {
-                        if k.len() == 2 && b"lhsz".contains(&k[0]) || k == b"dst" {
+                        if k.len() == 2 && b"lhszbp".contains(&k[0]) || k == b"dst" {
                             let d = vec![b"DEL".to_vec(), k.clone()];
                             rc.call(&d);
                             fc.call(&d);

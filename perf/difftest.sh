@@ -6,7 +6,7 @@
 #
 # Usage: FERRODIS=/path/to/ferrodis-server FPORT=16431 RPORT=16432 \
 #          perf/difftest.sh [FAMILY=all] [N=5000] [SEED=1] [MAXPRINT=50]
-#   FAMILY: list|hash|set|zset|sort|keys|all
+#   FAMILY: list|hash|set|zset|sort|keys|bitmap|hll|all
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -6,10 +6,22 @@
 # shutdown, leaving the per-request cost. Instruction counts are stable
 # where timings on this VM are not.
 #   perf/ipr.sh [command=get] [pipeline=1]
+# The command is a redis-benchmark `-t` test name, or a whole command line
+# (anything with a space) that redis-benchmark sends as is, with its
+# __rand_int__ placeholders: perf/ipr.sh "GETBIT key:__rand_int__ 7".
+# SETUP is a shell snippet run after the warm-up with $port set, e.g.
+#   SETUP='redis-cli -p $port SETBIT big 8388607 1' N1=200 N2=1000 \
+#     perf/ipr.sh "BITCOUNT big"
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 CMD=${1:-get}
 P=${2:-1}
+if [[ "$CMD" == *" "* ]]; then
+  read -ra BENCH <<< "$CMD"
+else
+  BENCH=(-t "$CMD")
+fi
+SETUP=${SETUP:-}
 N1=${N1:-5000}
 N2=${N2:-25000}
 ensure_peers
@@ -23,7 +35,8 @@ run_one() { # bin port n -> total Ir
   local pid=$!
   for _ in $(seq 1 400); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
   redis-benchmark -p "$port" -t set -n 2000 -c 1 -r 1000 -P 16 -q >/dev/null 2>&1
-  redis-benchmark -p "$port" -t "$CMD" -n "$n" -c 1 -r 1000 -P "$P" -q >/dev/null 2>&1
+  if [ -n "$SETUP" ]; then eval "$SETUP" >/dev/null 2>&1; fi
+  redis-benchmark -p "$port" -n "$n" -c 1 -r 1000 -P "$P" -q "${BENCH[@]}" >/dev/null 2>&1
   kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
   awk '/^summary:|^totals:/ {print $2; exit}' "$out"
 }

@@ -216,6 +216,10 @@ const AGGREGATE: Arg = one(
 )
 .tok("AGGREGATE")
 .opt();
+// BITCOUNT and BITPOS's BYTE|BIT, new in 7.0.0.
+const INDEX_UNIT: Arg = one("index_unit", &[pt("byte", "BYTE"), pt("bit", "BIT")])
+    .opt()
+    .v("7.0.0");
 const ON_OFF: &[Arg] = &[pt("on", "ON"), pt("off", "OFF")];
 
 /// Every command and subcommand of the command table, by full name
@@ -293,6 +297,86 @@ pub static TABLE: &[(&str, &[Arg])] = &[
             pt("withmatchlen", "WITHMATCHLEN").opt(),
         ],
     ),
+    // --- bitmap ---
+    ("setbit", &[KEY, i("offset"), i("value")]),
+    ("getbit", &[KEY, i("offset")]),
+    (
+        "bitcount",
+        &[KEY, blk("index", &[i("start"), i("end"), INDEX_UNIT]).opt()],
+    ),
+    (
+        "bitpos",
+        &[
+            KEY,
+            i("bit"),
+            blk(
+                "index",
+                &[i("start"), blk("end_index", &[i("end"), INDEX_UNIT]).opt()],
+            )
+            .opt(),
+        ],
+    ),
+    (
+        "bitop",
+        &[s("operation"), k("destkey"), k("key").ks(1).multi()],
+    ),
+    (
+        "bitfield",
+        &[
+            KEY,
+            one(
+                "operation",
+                &[
+                    blk("encoding_offset", &[s("encoding"), i("offset")]).tok("GET"),
+                    blk(
+                        "write",
+                        &[
+                            one(
+                                "wrap_sat_fail",
+                                &[pt("wrap", "WRAP"), pt("sat", "SAT"), pt("fail", "FAIL")],
+                            )
+                            .tok("OVERFLOW")
+                            .opt(),
+                            one(
+                                "write_operation",
+                                &[
+                                    blk(
+                                        "encoding_offset_value",
+                                        &[s("encoding"), i("offset"), i("value")],
+                                    )
+                                    .tok("SET"),
+                                    blk(
+                                        "encoding_offset_increment",
+                                        &[s("encoding"), i("offset"), i("increment")],
+                                    )
+                                    .tok("INCRBY"),
+                                ],
+                            ),
+                        ],
+                    ),
+                ],
+            )
+            .opt()
+            .multi(),
+        ],
+    ),
+    (
+        "bitfield_ro",
+        &[
+            KEY,
+            blk("encoding_offset", &[s("encoding"), i("offset")])
+                .tok("GET")
+                .opt()
+                .multi()
+                .mtok(),
+        ],
+    ),
+    // --- hyperloglog ---
+    ("pfadd", &[KEY, s("element").opt().multi()]),
+    ("pfcount", &[KEYS]),
+    ("pfmerge", &[k("destkey"), k("sourcekey").ks(1).multi()]),
+    ("pfdebug", &[s("subcommand"), KEY]),
+    ("pfselftest", &[]),
     // --- generic ---
     ("del", &[KEYS]),
     ("exists", &[KEYS]),
@@ -989,10 +1073,10 @@ mod tests {
             let base = if e.parent.is_some() { 2 } else { 1 };
             let arity = e.cmd.arity;
             let mut need = arity.unsigned_abs() as usize - base;
-            // Redis 7.0 documents GEOHASH's and GEOPOS's members as
-            // required (`multiple`, not `optional`) while their arity -2
-            // accepts none (the reply is then an empty array).
-            if matches!(e.fullname, "geohash" | "geopos") {
+            // Redis 7.0 documents GEOHASH's and GEOPOS's members and
+            // PFMERGE's sourcekey as required (`multiple`, not `optional`)
+            // while their arity -2 accepts none.
+            if matches!(e.fullname, "geohash" | "geopos" | "pfmerge") {
                 need += 1;
             }
             assert_eq!(

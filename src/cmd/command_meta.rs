@@ -329,6 +329,48 @@ pub static TABLE: &[(&str, Meta)] = &[
     ("substr", m(STRING, &[key(1, RO | ACCESS)])),
     ("setrange", m(STRING, &[key(1, RW | UPDATE)])),
     ("lcs", m(STRING, &[range(1, 1, 1, 0, RO | ACCESS)])),
+    // --- bitmap (bitops.rs) ---
+    ("setbit", m(BITMAP, &[key(1, RW | ACCESS | UPDATE)])),
+    ("getbit", m(BITMAP, &[key(1, RO | ACCESS)])),
+    ("bitcount", m(BITMAP, &[key(1, RO | ACCESS)])),
+    ("bitpos", m(BITMAP, &[key(1, RO | ACCESS)])),
+    (
+        "bitop",
+        m(
+            BITMAP,
+            &[key(2, OW | UPDATE), range(3, -1, 1, 0, RO | ACCESS)],
+        ),
+    ),
+    (
+        "bitfield",
+        m(
+            BITMAP,
+            &[key(1, RW | ACCESS | UPDATE | VARIABLE_FLAGS)
+                .notes("This command allows both access and modification of the key")],
+        )
+        .getkeys(crate::cmd::bitops::bitfield_keys),
+    ),
+    ("bitfield_ro", m(BITMAP, &[key(1, RO | ACCESS)])),
+    // --- hyperloglog (hyperloglog.rs) ---
+    ("pfadd", m(HYPERLOGLOG, &[key(1, RW | INSERT)])),
+    (
+        "pfcount",
+        m(
+            HYPERLOGLOG,
+            &[range(1, -1, 1, 0, RW | ACCESS).notes(
+                "RW because it may change the internal representation of the key, and propagate to replicas",
+            )],
+        ),
+    ),
+    (
+        "pfmerge",
+        m(
+            HYPERLOGLOG,
+            &[key(1, RW | ACCESS | INSERT), range(2, -1, 1, 0, RO | ACCESS)],
+        ),
+    ),
+    ("pfdebug", m(HYPERLOGLOG, &[key(2, RW | ACCESS)])),
+    ("pfselftest", m(HYPERLOGLOG, &[])),
     (
         "del",
         m(KEYSPACE, &[range(1, -1, 1, 0, RM | DELETE)])

@@ -13,6 +13,7 @@
 //! command_meta.rs, attached to each entry at start-up; getkeys.rs
 //! extracts keys from arguments by it.
 
+pub mod bitops;
 pub mod command_args;
 pub mod command_meta;
 pub mod connection;
@@ -20,6 +21,7 @@ pub mod flush;
 pub mod geo;
 pub mod getkeys;
 pub mod hash;
+pub mod hyperloglog;
 pub mod info;
 pub mod keys;
 pub mod list;
@@ -145,6 +147,8 @@ pub fn container(_: &mut Server, c: &mut Client, _: &Args) {
 fn families() -> Vec<&'static [Command]> {
     vec![
         string::COMMANDS,
+        bitops::COMMANDS,
+        hyperloglog::COMMANDS,
         keys::COMMANDS,
         server_cmds::COMMANDS,
         connection::COMMANDS,
